@@ -1,0 +1,188 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# shellwire: one non-recursive Makefile for every program, test and tool.
+#
+#   make                 build every program into build/bin/
+#   make SANITIZE=1      the same with ASan + UBSan, into build/san/
+#   make check           set up, build with sanitizers and -Werror, run all tests
+#   make demo            set up, build, run every example live
+#   make bench           benchmarks (never part of check)
+#   make install PREFIX=/usr/local DESTDIR=...
+#
+# A new program is one .c file (or a folder of .c files, for a server)
+# plus one word in PROGRAMS.
+
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+PYTHON   ?= /usr/bin/python3
+
+PROGRAMS := \
+	shell/shell
+
+# Project flags live apart from the user's CFLAGS, so `make CFLAGS=-O0`
+# keeps the warnings (STYLE.md 9).
+STD_FLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L
+WARN_FLAGS := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wimplicit-fallthrough -Wwrite-strings \
+	-Wundef -Wvla
+CFLAGS   ?= -O2 -g
+PKGS     := readline libtelnet libssh2 libssh libcrypt
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# readline.pc does not name its own library on Debian 12.
+LIBS     := $(PKG_LIBS) -lreadline -lutil -lpthread
+ALL_CFLAGS  = $(STD_FLAGS) $(WARN_FLAGS) -I. $(PKG_CFLAGS) \
+	-DSHELLWIRE_VERSION='"$(VERSION)"' $(SAN_FLAGS) $(ERR_FLAGS) $(CFLAGS)
+# Each program links only the libraries it really calls.
+ALL_LDFLAGS = -Wl,--as-needed $(SAN_FLAGS) $(LDFLAGS)
+
+ifeq ($(FUZZ),1)
+# libFuzzer targets: clang only, objects instrumented for coverage.
+BUILD     := build/fuzz
+CC        := clang
+SAN_FLAGS := -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer -g
+else ifeq ($(SANITIZE),1)
+BUILD     := build/san
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -g
+else
+BUILD     := build
+endif
+ifeq ($(WERROR),1)
+ERR_FLAGS := -Werror
+endif
+
+ifneq ($(V),1)
+Q  = @
+QCC = @printf '  CC      %s\n' $<;
+QLD = @printf '  LD      %s\n' $@;
+QAR = @printf '  AR      %s\n' $@;
+endif
+
+BIN        := $(BUILD)/bin
+COMMON_SRC := $(sort $(wildcard common/*.c))
+COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
+COMMON_LIB := $(BUILD)/libshellwire.a
+# A program is PROG.c, or every .c file in the folder PROG/.
+prog_src    = $(wildcard $(1).c $(1)/*.c)
+prog_obj    = $(patsubst %.c,$(BUILD)/obj/%.o,$(call prog_src,$(1)))
+BINS       := $(foreach p,$(PROGRAMS),$(BIN)/$(notdir $(p)))
+UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Fuzz targets: tests/fuzz/fuzz_NAME.c; one that needs code from a program
+# folder names it as FUZZ_EXTRA_fuzz_NAME := folder/file.c ...
+FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzzers/%)
+FUZZ_SECONDS ?= 60
+# Benchmark helpers in C (load generators, proxies): bench/NAME.c.
+BENCH_SRC  := $(sort $(wildcard bench/*.c))
+BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+# Keep objects that only a pattern rule names.
+.SECONDARY:
+
+.PHONY: all check unit unit-bins integration compile-only demo playground \
+	bench bench-bins fuzz fuzz-bins lint format install uninstall clean deps
+all: $(BINS)
+
+define link_program
+$(BIN)/$(notdir $(1)): $(call prog_obj,$(1)) $(COMMON_LIB)
+	@mkdir -p $$(@D)
+	$$(QLD)$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LIBS)
+endef
+$(foreach p,$(PROGRAMS),$(eval $(call link_program,$(p))))
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(QCC)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(COMMON_LIB): $(COMMON_OBJ)
+	@mkdir -p $(@D)
+	$(QAR)rm -f $@ && $(AR) rcs $@ $^
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(COMMON_LIB)
+	@mkdir -p $(@D)
+	$(QLD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(COMMON_LIB)
+	@mkdir -p $(@D)
+	$(QLD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+.SECONDEXPANSION:
+$(BUILD)/fuzzers/%: $(BUILD)/obj/tests/fuzz/%.o \
+		$$(patsubst %.c,$(BUILD)/obj/%.o,$$(FUZZ_EXTRA_$$*)) $(COMMON_LIB)
+	@mkdir -p $(@D)
+	$(QLD)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# Set-up: install the Debian packages that are missing (says what it does).
+deps:
+	$(Q)scripts/install-deps.sh
+
+# The README's test command: sanitizers, -Werror, unit + integration +
+# lesson transcripts.  Runs as root in CI with no stdin.
+check: deps
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 WERROR=1 all unit-bins
+	$(Q)$(MAKE) --no-print-directory CC=clang WERROR=1 compile-only
+	$(Q)$(MAKE) --no-print-directory SANITIZE=1 unit integration
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
+
+unit-bins: $(UNIT_BINS)
+
+unit: $(UNIT_BINS)
+	$(Q)scripts/run-unit-tests.sh $(UNIT_BINS)
+
+integration:
+	$(Q)SHELLWIRE_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q \
+		tests/integration
+
+# Each fuzz target for FUZZ_SECONDS, from its seeds in tests/fuzz/seeds/NAME.
+fuzz: deps
+	$(Q)$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
+	$(Q)scripts/run-fuzzers.sh $(FUZZ_SECONDS) \
+		$(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/fuzzers/%)
+
+fuzz-bins: $(FUZZ_BINS)
+
+# Warning check with a second compiler: compile every source, link nothing.
+compile-only:
+	$(Q)if command -v $(CC) >/dev/null; then \
+		for f in $(COMMON_SRC) $(foreach p,$(PROGRAMS),$(call prog_src,$(p))) \
+			$(UNIT_SRC) $(wildcard bench/*.c); do \
+			$(CC) $(ALL_CFLAGS) -fsyntax-only $$f || exit 1; \
+		done; echo "  $(CC): every source compiles warning-clean"; \
+	else echo "  $(CC) not installed: second-compiler check skipped"; fi
+
+# Sub-makes, so that pkg-config runs again after deps installed packages.
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/demo.sh $(abspath $(BIN))
+
+playground: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)scripts/playground.sh $(abspath $(BIN))
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all bench-bins
+	$(Q)bench/run.sh $(abspath $(BIN))
+
+bench-bins: $(BENCH_BINS)
+
+lint:
+	$(Q)scripts/lint.sh
+
+format:
+	$(Q)clang-format -i $(COMMON_SRC) $(wildcard common/*.h) \
+		$(foreach p,$(PROGRAMS),$(call prog_src,$(p))) $(UNIT_SRC)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+
+uninstall:
+	rm -f $(foreach p,$(PROGRAMS),$(DESTDIR)$(PREFIX)/bin/$(notdir $(p)))
+
+clean:
+	rm -rf build
