@@ -36,18 +36,20 @@ ALL_CFLAGS  = $(STD_FLAGS) $(WARN_FLAGS) -I. $(PKG_CFLAGS) \
 # Each program links only the libraries it really calls.
 ALL_LDFLAGS = -Wl,--as-needed $(SAN_FLAGS) $(LDFLAGS)
 
+# Everything is written under BUILD_ROOT (default build/).
+BUILD_ROOT ?= build
 ifeq ($(FUZZ),1)
 # libFuzzer targets: clang only, objects instrumented for coverage.
-BUILD     := build/fuzz
+BUILD     := $(BUILD_ROOT)/fuzz
 CC        := clang
 SAN_FLAGS := -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -g
 else ifeq ($(SANITIZE),1)
-BUILD     := build/san
+BUILD     := $(BUILD_ROOT)/san
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -g
 else
-BUILD     := build
+BUILD     := $(BUILD_ROOT)
 endif
 ifeq ($(WERROR),1)
 ERR_FLAGS := -Werror
@@ -142,7 +144,7 @@ integration:
 fuzz: deps
 	$(Q)$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
 	$(Q)scripts/run-fuzzers.sh $(FUZZ_SECONDS) \
-		$(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/fuzzers/%)
+		$(FUZZ_SRC:tests/fuzz/%.c=$(BUILD_ROOT)/fuzz/fuzzers/%)
 
 fuzz-bins: $(FUZZ_BINS)
 
@@ -185,4 +187,4 @@ uninstall:
 	rm -f $(foreach p,$(PROGRAMS),$(DESTDIR)$(PREFIX)/bin/$(notdir $(p)))
 
 clean:
-	rm -rf build
+	rm -rf $(BUILD_ROOT)
