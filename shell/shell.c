@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,9 +38,12 @@
 #define USAGE  "usage: shell [--help] [--version]"
 
 static volatile sig_atomic_t interrupted;
+static int interrupt_pipe[2] = {-1, -1};
 
 static int parse_options(int argc, char **argv);
 static void catch_interrupt(void);
+static int read_key(FILE *in);
+static void forget_interrupt(void);
 static char *read_line(int interactive, size_t *len);
 static char **split_words(char *line, size_t len);
 static void show_arguments(char **words);
@@ -116,23 +120,14 @@ static int parse_options(int argc, char **argv)
     return -1;
 }
 
+/* The self-pipe trick: the handler only sets a flag and writes a byte. */
 static void note_interrupt(int sig)
 {
     (void)sig;
+    int saved = errno;
     interrupted = 1;
-}
-
-/* Ctrl-C at the prompt: forget the line, draw a fresh prompt. */
-static int discard_line_on_interrupt(void)
-{
-    if (interrupted) {
-        interrupted = 0;
-        rl_replace_line("", 0);
-        rl_crlf();
-        rl_on_new_line();
-        rl_redisplay();
-    }
-    return 0;
+    (void)!write(interrupt_pipe[1], "", 1); /* a full pipe is fine */
+    errno = saved;
 }
 
 /*
@@ -142,12 +137,58 @@ static int discard_line_on_interrupt(void)
  */
 static void catch_interrupt(void)
 {
+    if (pipe(interrupt_pipe) == 0) {
+        for (int i = 0; i < 2; i++) {
+            fcntl(interrupt_pipe[i], F_SETFL, O_NONBLOCK);
+            fcntl(interrupt_pipe[i], F_SETFD, FD_CLOEXEC);
+        }
+    }
     struct sigaction sa = {.sa_handler = note_interrupt};
     sigemptyset(&sa.sa_mask);
-    /* No SA_RESTART: readline's read() must return so the hook runs. */
     sigaction(SIGINT, &sa, NULL);
     rl_catch_signals = 0;
-    rl_signal_event_hook = discard_line_on_interrupt;
+    rl_getc_function = read_key;
+}
+
+/*
+ * readline's key reader.  Waiting in poll() for a key or the pipe, a
+ * Ctrl-C can never slip in between a check and a blocking read().
+ */
+static int read_key(FILE *in)
+{
+    for (;;) {
+        struct pollfd fds[] = {{.fd = fileno(in), .events = POLLIN},
+                               {.fd = interrupt_pipe[0], .events = POLLIN}};
+        if (poll(fds, 2, -1) < 0 && errno != EINTR) {
+            return EOF;
+        }
+        if (interrupted) {
+            forget_interrupt();
+            /* Ctrl-C at the prompt: forget the line, draw a fresh prompt. */
+            rl_replace_line("", 0);
+            rl_crlf();
+            rl_on_new_line();
+            rl_forced_update_display();
+            continue;
+        }
+        unsigned char key;
+        ssize_t n = fds[0].revents ? read(fileno(in), &key, 1) : -1;
+        if (n == 1) {
+            return key;
+        }
+        if (n == 0 || (fds[0].revents && errno != EINTR)) {
+            return EOF;
+        }
+    }
+}
+
+/* Empty the pipe and clear the flag. */
+static void forget_interrupt(void)
+{
+    char drain[64];
+    interrupted = 0;
+    while (read(interrupt_pipe[0], drain, sizeof drain) > 0) {
+    }
 }
 
 /* The next line and its length, or NULL at end of input. */
@@ -268,7 +309,9 @@ static void run_command(char **words)
             return;
         }
     }
-    interrupted = 0; /* a Ctrl-C meant for the command */
+    if (interrupted) {
+        forget_interrupt(); /* that Ctrl-C was meant for the command */
+    }
     if (pid < 0 || error != 0) {
         return;
     }
