@@ -17,7 +17,8 @@ DESTDIR  ?=
 PYTHON   ?= /usr/bin/python3
 
 PROGRAMS := \
-	shell/shell
+	shell/shell \
+	ssh_tools/ssh_inspect
 
 # Project flags live apart from the user's CFLAGS, so `make CFLAGS=-O0`
 # keeps the warnings (STYLE.md 9).
@@ -80,6 +81,8 @@ FUZZ_SECONDS ?= 60
 # Benchmark helpers in C (load generators, proxies): bench/NAME.c.
 BENCH_SRC  := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+
+FUZZ_EXTRA_fuzz_kexinit := ssh_tools/ssh_inspect/kexinit.c
 
 # Keep objects that only a pattern rule names.
 .SECONDARY:
