@@ -10,7 +10,7 @@
  *     ] show a "b c" $HOME *
  *     Arguments: ['a', '"b', 'c"', '$HOME', '*']
  *
- * Read run_command() first: fork, execvp, waitpid.  Lesson:
+ * Read run_command() first: spawn, then waitpid.  Lesson:
  * lessons/01-shell.md.  (The book's shell.py, Foundations of Python Network
  * Programming, 3rd ed., ch. 16.)
  */
@@ -23,6 +23,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,8 @@
 
 #define PROMPT "] "
 #define USAGE  "usage: shell [--help] [--version]"
+
+extern char **environ;
 
 static volatile sig_atomic_t interrupted;
 static int interrupt_pipe[2] = {-1, -1};
@@ -132,7 +135,7 @@ static void note_interrupt(int sig)
 
 /*
  * SIGINT is caught, never ignored: a caught signal goes back to its default
- * across execve(), so a running command still dies of Ctrl-C while the
+ * in the new program, so a running command still dies of Ctrl-C while the
  * shell, which gets the same signal, lives on.  No per-command set-up.
  */
 static void catch_interrupt(void)
@@ -272,38 +275,23 @@ static void show_arguments(char **words)
 }
 
 /*
- * fork, execvp, waitpid: how every shell runs a program.  A close-on-exec
- * pipe carries errno back if execvp fails, so the shell can say why in one
- * line; a successful exec closes the pipe and the read sees end of file.
+ * Start the program and wait for it: how every shell runs a command.
+ * posix_spawnp() is POSIX's fork() + execvp() in one call.  glibc makes it
+ * with a vfork-style clone that does not copy our page tables, which makes
+ * it about 20% cheaper per command here than fork() (bench/bench_shell.sh);
+ * and when the program cannot run, it returns the reason itself.
  */
 static void run_command(char **words)
 {
-    int report[2];
-    if (pipe(report) < 0) {
-        warn("pipe");
+    pid_t pid;
+    fflush(stdout); /* our buffered lines first, then the program's */
+    int error = posix_spawnp(&pid, words[0], NULL, NULL, words, environ);
+    if (error != 0) {
+        warnx("%s: %s", words[0], strerror(error));
         return;
     }
-    fcntl(report[1], F_SETFD, FD_CLOEXEC);
-    fflush(stdout); /* or the child would inherit, and repeat, our buffer */
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(report[0]);
-        execvp(words[0], words);
-        int error = errno;
-        (void)!write(report[1], &error, sizeof error);
-        _exit(127);
-    }
-    close(report[1]);
-    int error = 0;
-    if (pid < 0) {
-        warn("%s: fork", words[0]);
-    } else if (read(report[0], &error, sizeof error) == sizeof error) {
-        warnx("%s: %s", words[0], strerror(error));
-    }
-    close(report[0]);
-
     int status;
-    while (pid > 0 && waitpid(pid, &status, 0) < 0) {
+    while (waitpid(pid, &status, 0) < 0) {
         if (errno != EINTR) {
             warn("waitpid");
             return;
@@ -311,9 +299,6 @@ static void run_command(char **words)
     }
     if (interrupted) {
         forget_interrupt(); /* that Ctrl-C was meant for the command */
-    }
-    if (pid < 0 || error != 0) {
-        return;
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
         printf("[exit %d]\n", WEXITSTATUS(status));
