@@ -26,7 +26,8 @@ time_ns() {
     echo $((end - start))
 }
 
-dash_best= shell_best=
+dash_best=""
+shell_best=""
 r=0
 while [ "$r" -lt "$rounds" ]; do
     t=$(time_ns dash)

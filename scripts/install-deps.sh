@@ -12,6 +12,7 @@ inetutils-telnet inetutils-telnetd inetutils-inetd libcmocka-dev
 python3 python3-pytest python3-pexpect dash libclang-rt-14-dev"
 
 if [ "${1:-}" = "--list" ]; then
+    # shellcheck disable=SC2086  # one line, words split on purpose
     echo $PACKAGES
     exit 0
 fi

@@ -19,7 +19,7 @@ for fuzzer in "$@"; do
     echo "fuzz: $name for ${seconds}s"
     "$fuzzer" -max_total_time="$seconds" -rss_limit_mb=2048 \
         -artifact_prefix="$out/" -print_final_stats=1 \
-        "$corpus" $seeds 2>"$out/$name.log" ||
+        "$corpus" ${seeds:+"$seeds"} 2>"$out/$name.log" ||
         { tail -40 "$out/$name.log"; echo "fuzz: $name FAILED"; exit 1; }
     grep -E 'stat::number_of_executed_units' "$out/$name.log" |
         sed "s/^/fuzz: $name: /"

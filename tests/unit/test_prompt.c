@@ -31,12 +31,16 @@ struct typist {
 static int open_pty(void **state)
 {
     struct pty *p = malloc(sizeof *p);
+    *state = p;
+    if (p == NULL) {
+        return -1;
+    }
+    p->slave = -1;
     p->master = posix_openpt(O_RDWR | O_NOCTTY);
     if (p->master < 0 || grantpt(p->master) < 0 || unlockpt(p->master) < 0) {
         return -1;
     }
     p->slave = open(ptsname(p->master), O_RDWR | O_NOCTTY);
-    *state = p;
     return p->slave < 0 ? -1 : 0;
 }
 
