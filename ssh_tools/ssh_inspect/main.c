@@ -75,9 +75,9 @@ int main(int argc, char **argv)
             status = CLI_EXIT_FAILURE;
         }
     }
-    if (status == CLI_EXIT_OK && in.key_changed) {
-        warnx("the host key of %s is not the one in %s", in.host,
-              in.known_hosts);
+    if (status == CLI_EXIT_OK && in.changed_line != 0) {
+        warnx("the host key of %s is not the one in %s line %ld", in.host,
+              in.known_hosts, in.changed_line);
         status = CLI_EXIT_HOSTKEY;
     }
     inspection_free(&in);
@@ -197,6 +197,5 @@ void inspection_free(struct inspection *in)
     for (int i = 0; i < CHOSEN_METHODS; i++) {
         free(in->chosen[i]);
     }
-    free(in->fingerprint);
     free(in->auth_methods);
 }
