@@ -32,6 +32,8 @@
 #define PRE_BANNER_MAX 8192
 /* How much of a non-SSH server's reply the error message quotes. */
 #define QUOTE_MAX 40
+/* RFC 854: "Interpret As Command", the byte that starts a Telnet command. */
+#define TELNET_IAC 0xFF
 
 /* The bytes read from the plain socket, kept until they are parsed. */
 struct wire {
@@ -50,9 +52,13 @@ enum read_result {
 };
 
 static int read_identification(struct wire *w, struct inspection *in);
+static int line_cut_short(const struct wire *w, const struct inspection *in,
+                          enum read_result got);
 static int take_identification(struct wire *w, size_t start, size_t len,
                                struct inspection *in);
 static int read_kexinit(struct wire *w, struct inspection *in);
+static int packet_cut_short(const struct wire *w, const struct inspection *in,
+                            enum read_result got);
 static enum read_result read_more(struct wire *w);
 static int not_ssh(const struct wire *w, const char *why);
 
@@ -104,31 +110,41 @@ static int read_identification(struct wire *w, struct inspection *in)
             start += len;
             continue;
         }
-        /* NUL or 0xFF (Telnet's IAC) never appear in these lines. */
-        if (memchr(w->buf, '\0', w->len) || memchr(w->buf, 0xFF, w->len)) {
+        /* NUL and 0xFF never appear in these lines; 0xFF is Telnet's IAC,
+         * which a Telnet server sends first to negotiate (RFC 854). */
+        if (memchr(w->buf, TELNET_IAC, w->len)) {
+            return not_ssh(w, "it sent Telnet commands (IAC)");
+        }
+        if (memchr(w->buf, '\0', w->len)) {
             return not_ssh(w, "it sent binary bytes");
         }
         if (w->len >= PRE_BANNER_MAX) {
             return not_ssh(w, "8192 bytes and no \"SSH-\" line");
         }
         enum read_result got = read_more(w);
-        if (got == READ_OK) {
-            continue;
+        if (got != READ_OK) {
+            return line_cut_short(w, in, got);
         }
-        if (got == READ_ERROR) {
-            warn("read from %s", in->host);
-            return CLI_EXIT_CLOSED;
-        }
-        if (w->len > 0) {
-            return not_ssh(w, got == READ_EOF ? "it hung up" : "timed out");
-        }
-        if (got == READ_TIMEOUT) {
-            warnx("%s sent nothing in %d s", in->host, w->timeout_ms / 1000);
-            return CLI_EXIT_TIMEOUT;
-        }
-        warnx("%s closed the connection without a word", in->host);
+    }
+}
+
+/* Why no identification line came, said once; the exit status. */
+static int line_cut_short(const struct wire *w, const struct inspection *in,
+                          enum read_result got)
+{
+    if (got == READ_ERROR) {
+        warn("read from %s", in->host);
         return CLI_EXIT_CLOSED;
     }
+    if (w->len > 0) {
+        return not_ssh(w, got == READ_EOF ? "it hung up" : "timed out");
+    }
+    if (got == READ_TIMEOUT) {
+        warnx("%s sent nothing in %d s", in->host, w->timeout_ms / 1000);
+        return CLI_EXIT_TIMEOUT;
+    }
+    warnx("%s closed the connection without a word", in->host);
+    return CLI_EXIT_CLOSED;
 }
 
 /* Keep the lines before and the identification, drop them from W. */
@@ -172,7 +188,8 @@ static int take_identification(struct wire *w, size_t start, size_t len,
 /* RFC 4253 section 7.1: the server's first packet must be its KEXINIT. */
 static int read_kexinit(struct wire *w, struct inspection *in)
 {
-    for (;;) {
+    enum read_result got = READ_OK;
+    while (got == READ_OK) {
         switch (kexinit_parse(w->buf, w->len, &in->kex)) {
         case KEXINIT_OK:
             return CLI_EXIT_OK;
@@ -184,29 +201,36 @@ static int read_kexinit(struct wire *w, struct inspection *in)
             warnx("malformed KEXINIT: %s", in->kex.error);
             return EXIT_MALFORMED;
         case KEXINIT_INCOMPLETE:
+            got = read_more(w);
             break;
         }
-        enum read_result got = read_more(w);
-        if (got == READ_OK) {
-            continue;
-        }
-        if (got == READ_ERROR) {
-            warn("read from %s", in->host);
-            return CLI_EXIT_CLOSED;
-        }
-        if (w->len == 0) {
-            warnx("no KEXINIT: %s sent its identification, then %s", in->host,
-                  got == READ_EOF ? "hung up" : "nothing");
-            return EXIT_NO_KEXINIT;
-        }
-        if (got == READ_TIMEOUT) {
-            warnx("timed out inside the first packet (%zu bytes)", w->len);
-            return CLI_EXIT_TIMEOUT;
-        }
-        warnx("the connection dropped inside the first packet (%zu bytes)",
-              w->len);
+    }
+    return packet_cut_short(w, in, got);
+}
+
+/* Why the first packet never came whole, said once; the exit status. */
+static int packet_cut_short(const struct wire *w, const struct inspection *in,
+                            enum read_result got)
+{
+    if (got == READ_ERROR) {
+        warn("read from %s", in->host);
         return CLI_EXIT_CLOSED;
     }
+    if (w->len == 0 && got == READ_EOF) {
+        warnx("no KEXINIT: %s sent its identification, then hung up", in->host);
+        return EXIT_NO_KEXINIT;
+    }
+    if (w->len == 0) {
+        warnx("no KEXINIT: %s sent its identification, then nothing in %d s",
+              in->host, w->timeout_ms / 1000);
+        return EXIT_NO_KEXINIT;
+    }
+    if (got == READ_TIMEOUT) {
+        warnx("timed out inside the first packet (%zu bytes)", w->len);
+        return CLI_EXIT_TIMEOUT;
+    }
+    warnx("the connection dropped inside the first packet (%zu bytes)", w->len);
+    return CLI_EXIT_CLOSED;
 }
 
 /* Wait up to the time-out for more bytes, and append them to W. */
