@@ -311,6 +311,9 @@ BAD_SERVERS = {
     "ssh-1": (b"SSH-1.5-Old_1.0\r\n", False, EXIT_NOT_SSH,
               "not an SSH server: it does not speak SSH protocol 2.0; it said "
               '"SSH-1.5-Old_1.0\\r\\n"'),
+    "long-line": (b"SSH-2.0-" + b"x" * 300 + b"\r\n", True, EXIT_NOT_SSH,
+                  "not an SSH server: its SSH- line is over 255 bytes; it "
+                  'said "SSH-2.0-' + "x" * 32 + '"...'),
     "banner-then-nothing": (BANNER, False, EXIT_NO_KEXINIT,
                             "no KEXINIT: 127.0.0.1 sent its identification, "
                             "then nothing in 1 s"),
@@ -357,7 +360,8 @@ def test_bad_server_gives_one_line_and_its_status(name):
 def test_a_good_fake_kexinit_is_shown_when_the_handshake_fails():
     """Step 1 is shown even when step 2 cannot finish.  (The fake server
     hangs up: libssh2 1.10 leaks its key-exchange state on a time-out.)"""
-    server = ScriptServer(BANNER + GOOD_KEXINIT, connections=2)
+    server = ScriptServer(b"Hello, eavesdropper\r\n" + BANNER + GOOD_KEXINIT,
+                          connections=2)
     result = run([program("ssh_inspect"), "-t", "1", "--json", "-p",
                   str(server.port), "127.0.0.1"], timeout=30)
     server.join()
@@ -365,6 +369,8 @@ def test_a_good_fake_kexinit_is_shown_when_the_handshake_fails():
         "ssh_inspect: SSH handshake: Unable to exchange encryption keys\n")
     assert result.returncode == 1
     report = json.loads(result.stdout)
+    # RFC 4253 section 4.2: lines before the identification are allowed.
+    assert report["pre_banner"] == ["Hello, eavesdropper"]
     assert report["identification"] == "SSH-2.0-Liar_1.0"
     assert report["kexinit"]["kex_algorithms"] == ["curve25519-sha256"]
     assert report["kexinit"]["cookie"] == bytes(range(16)).hex()
