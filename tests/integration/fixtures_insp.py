@@ -20,6 +20,7 @@ HOST_KEY_ALGORITHMS = ["ecdsa-sha2-nistp256", "ssh-ed25519"]
 LESSON_PORT = "2222"
 # The user the lesson shows (the one with password logins); likewise.
 LESSON_USER = "alice"
+LESSON_HOME = "/home/alice"
 
 
 class InspectSshd(Sshd):
@@ -37,13 +38,24 @@ class InspectSshd(Sshd):
         self.extra_config += [f"Match User {self.user}",
                               "    PasswordAuthentication yes"]
 
+    def start(self, attempts=5):
+        """Start sshd, and give the lesson a HOME whose known_hosts knows it."""
+        super().start(attempts)
+        self.home = self.dir / "home"
+        (self.home / ".ssh").mkdir(parents=True, exist_ok=True)
+        (self.home / ".ssh" / "known_hosts").write_text(
+            self.known_hosts.read_text())
+        return self
+
     def lesson_env(self):
-        env, text = super().lesson_env()
-        text.update({f"-p {LESSON_PORT}": f"-p {self.port}",
+        env, inherited = super().lesson_env()
+        env["HOME"] = str(self.home)
+        # The home directory first: it holds LESSON_USER's name.
+        return env, {LESSON_HOME: str(self.home),
+                     f"-p {LESSON_PORT}": f"-p {self.port}",
                      f"port {LESSON_PORT}": f"port {self.port}",
                      f"]:{LESSON_PORT}": f"]:{self.port}",
-                     LESSON_USER: self.user})
-        return env, text
+                     LESSON_USER: self.user, **inherited}
 
 
 @pytest.fixture(scope="session")
