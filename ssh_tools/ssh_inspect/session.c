@@ -155,6 +155,11 @@ static int read_auth_methods(LIBSSH2_SESSION *session, struct inspection *in)
         }
         return ssh2s_fail(session, "authentication methods");
     }
+    /* Encrypted, but still the server's words: no escapes to the screen. */
+    if (!kexinit_names_valid((const unsigned char *)list, strlen(list))) {
+        warnx("the server's authentication methods are not a name-list");
+        return CLI_EXIT_FAILURE;
+    }
     in->auth_methods = strdup(list);
     if (in->auth_methods == NULL) {
         warn("strdup");
