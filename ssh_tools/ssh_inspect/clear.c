@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/cli.h"
@@ -39,6 +40,8 @@
 struct wire {
     int fd;
     int timeout_ms;
+    long long deadline_ms; /* on the monotonic clock: a slow server that
+                              sends a byte at a time cannot keep us */
     size_t len;
     unsigned char buf[PRE_BANNER_MAX + KEXINIT_MAX_PACKET];
 };
@@ -61,6 +64,7 @@ static int packet_cut_short(const struct wire *w, const struct inspection *in,
                             enum read_result got);
 static enum read_result read_more(struct wire *w);
 static int not_ssh(const struct wire *w, const char *why);
+static long long now_ms(void);
 
 /* Step 1: connect, say who we are, read the server's line and KEXINIT. */
 int read_in_clear(struct inspection *in)
@@ -75,7 +79,9 @@ int read_in_clear(struct inspection *in)
         warn("malloc");
         goto out;
     }
-    *w = (struct wire){.fd = fd, .timeout_ms = in->timeout_ms};
+    *w = (struct wire){.fd = fd,
+                       .timeout_ms = in->timeout_ms,
+                       .deadline_ms = now_ms() + in->timeout_ms};
     /* RFC 4253 section 4.2: both sides send their line at once. */
     if (net_write_all(fd, OUR_IDENTIFICATION, strlen(OUR_IDENTIFICATION)) < 0) {
         warn("send our identification to %s", in->host);
@@ -233,14 +239,18 @@ static int packet_cut_short(const struct wire *w, const struct inspection *in,
     return CLI_EXIT_CLOSED;
 }
 
-/* Wait up to the time-out for more bytes, and append them to W. */
+/* Wait, until the deadline at most, for more bytes; append them to W. */
 static enum read_result read_more(struct wire *w)
 {
     struct pollfd pfd = {.fd = w->fd, .events = POLLIN};
-    int ready;
-    do {
-        ready = poll(&pfd, 1, w->timeout_ms);
-    } while (ready < 0 && errno == EINTR);
+    int ready = 0;
+    long long left;
+    while ((left = w->deadline_ms - now_ms()) > 0) {
+        ready = poll(&pfd, 1, (int)left);
+        if (ready >= 0 || errno != EINTR) {
+            break;
+        }
+    }
     if (ready == 0) {
         return READ_TIMEOUT;
     }
@@ -269,4 +279,12 @@ static int not_ssh(const struct wire *w, const char *why)
           shown < w->len ? "..." : "");
     free(said);
     return EXIT_NOT_SSH;
+}
+
+/* Milliseconds on the monotonic clock, which no one can set back. */
+static long long now_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }

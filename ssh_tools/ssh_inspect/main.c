@@ -148,7 +148,7 @@ static void print_help(void)
            "with USER, the authentication methods offered\n(none is "
            "tried).  USER@HOST works too.\n\n"
            "  -p, --port PORT          port (default 22)\n"
-           "  -t, --timeout SECONDS    wait this long for each reply "
+           "  -t, --timeout SECONDS    give up waiting after this long "
            "(default %d)\n"
            "      --known-hosts FILE   (default ~/.ssh/known_hosts)\n"
            "      --json               one JSON object instead of text\n"

@@ -12,6 +12,7 @@ import socket
 import struct
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pexpect
@@ -264,13 +265,14 @@ LYING_LIST = GOOD_KEXINIT[:22] + b"\xff\xff\xff\x00" + GOOD_KEXINIT[26:]
 class ScriptServer:
     """A plain TCP server for CONNECTIONS connections, one at a time: it
     reads the client's first line, sends SCRIPT, then hangs up (HANG_UP) or
-    waits for the client to leave.  Its thread is joined at the end."""
+    waits for the client to leave.  Its thread is joined at the end.  With
+    PAUSE it sends one byte at a time, PAUSE seconds apart."""
 
-    def __init__(self, script, hang_up=True, connections=1):
+    def __init__(self, script, hang_up=True, connections=1, pause=None):
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.port = self.listener.getsockname()[1]
         self.script, self.hang_up = script, hang_up
-        self.connections = connections
+        self.connections, self.pause = connections, pause
         self.thread = threading.Thread(target=self.serve, daemon=True)
         self.thread.start()
 
@@ -287,13 +289,22 @@ class ScriptServer:
                 # Read what the client sent first, so that closing sends a
                 # FIN, not a reset that could destroy the script in flight.
                 conn.makefile("rb").readline()
-                conn.sendall(self.script)
+                self.send(conn)
                 if self.hang_up:
                     conn.shutdown(socket.SHUT_WR)
                 while conn.recv(4096):
                     pass
             except OSError:
                 pass
+
+    def send(self, conn):
+        """The script at once, or a byte at a time with PAUSE between."""
+        if self.pause is None:
+            conn.sendall(self.script)
+            return
+        for byte in self.script:
+            conn.sendall(bytes([byte]))
+            time.sleep(self.pause)
 
     def join(self):
         self.thread.join(timeout=30)
@@ -355,6 +366,18 @@ def test_bad_server_gives_one_line_and_its_status(name):
     assert result.stderr.decode() == f"ssh_inspect: {message}\n"
     assert result.returncode == status
     assert result.stdout == b""
+
+
+def test_a_slow_drip_cannot_outlast_the_timeout():
+    """One byte each 0.2 s for 20 s: -t 1 is one second in all, not one
+    second between bytes (else the server would hang up first)."""
+    server = ScriptServer(b"Hello " * 17, pause=0.2)
+    result = run([program("ssh_inspect"), "-t", "1", "-p", str(server.port),
+                  "127.0.0.1"], timeout=30)
+    assert result.returncode == EXIT_NOT_SSH
+    assert re.fullmatch(r'ssh_inspect: not an SSH server: timed out; it said '
+                        r'"[Hello ]+"(\.\.\.)?\n', result.stderr.decode())
+    server.join()
 
 
 def test_a_good_fake_kexinit_is_shown_when_the_handshake_fails():
