@@ -8,6 +8,7 @@ be what OpenSSH's client chooses from the same lists.
 """
 import json
 import re
+import select
 import socket
 import struct
 import subprocess
@@ -18,7 +19,8 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from conftest import program, program_env, run, ssh_keygen, free_port
+from conftest import (free_port, program, program_env, run, ssh_keygen,
+                      stop_process)
 from fixtures_insp import CIPHERS, KEX, MACS
 
 EXIT_HOSTKEY, EXIT_NOT_SSH, EXIT_NO_KEXINIT, EXIT_MALFORMED = 8, 9, 10, 11
@@ -398,6 +400,29 @@ def test_a_good_fake_kexinit_is_shown_when_the_handshake_fails():
     assert report["kexinit"]["kex_algorithms"] == ["curve25519-sha256"]
     assert report["kexinit"]["cookie"] == bytes(range(16)).hex()
     assert report["chosen"] is None
+
+
+def test_our_telnet_server_is_not_ssh():
+    """Our own telnet_server negotiates first (RFC 854 IAC DO TTYPE ...)."""
+    server = subprocess.Popen(
+        [program("telnet_server"), "-p", "0", "--no-login"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL, env=program_env())
+    try:
+        ready, _, _ = select.select([server.stdout], [], [], 10)
+        assert ready, "telnet_server said nothing in 10 s"
+        line = server.stdout.readline().decode()
+        port = re.fullmatch(r"telnet_server: listening on 127\.0\.0\.1 "
+                            r"port (\d+)\n", line).group(1)
+        result = run([program("ssh_inspect"), "-t", "5", "-p", port,
+                      "127.0.0.1"], timeout=30)
+    finally:
+        stop_process(server)
+    assert result.returncode == EXIT_NOT_SSH
+    assert result.stderr.decode().startswith(
+        "ssh_inspect: not an SSH server: it sent Telnet commands (IAC); "
+        'it said "\\xff\\xfd\\x18')
+    assert result.stdout == b""
 
 
 def test_closed_port():
