@@ -164,11 +164,11 @@ compile-only:
 # Sub-makes, so that pkg-config runs again after deps installed packages.
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)scripts/demo.sh $(abspath $(BIN))
+	$(Q)$(PYTHON) scripts/demo.py $(abspath $(BIN))
 
 playground: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)scripts/playground.sh $(abspath $(BIN))
+	$(Q)$(PYTHON) scripts/playground.py $(abspath $(BIN))
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all bench-bins
