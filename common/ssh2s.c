@@ -800,7 +800,10 @@ static int try_key_file(struct auth *a, const char *path)
     if (rc == 0) {
         return AUTH_OK;
     }
-    if (rc == LIBSSH2_ERROR_FILE) {
+    /* libssh2 1.10 says FILE when it cannot read the key, and
+     * PUBLICKEY_UNVERIFIED when, given FILE.pub, it cannot sign with it. */
+    if (rc == LIBSSH2_ERROR_FILE ||
+        (rc == LIBSSH2_ERROR_PUBLICKEY_UNVERIFIED && encrypted)) {
         note(a, "%s (%s)", path,
              encrypted ? "wrong passphrase" : "not a key libssh2 can read");
         return AUTH_NEXT;

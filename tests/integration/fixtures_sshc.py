@@ -1,0 +1,136 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Fixtures for the libssh2 clients (ssh_simple, ssh_commands, ssh_threads,
+sftp_get, ssh_cat): extra client keys, an ssh-agent, a password account.
+
+Every key and password is made at test time; every process is stopped by
+its pid; the throwaway account is removed again.
+"""
+import os
+import secrets
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from conftest import Sshd, program, run, ssh_keygen, stop_process
+
+
+class Client:
+    """How a test runs one of our SSH clients against one sshd."""
+
+    def __init__(self, server, key=None, known_hosts=None):
+        self.server = server
+        self.key = key or server.client_key
+        self.known_hosts = known_hosts or server.known_hosts
+
+    def args(self, name, *rest, key=True, known_hosts=True):
+        """NAME's command line: port, key, known_hosts, then REST."""
+        args = [program(name), "-p", str(self.server.port)]
+        if key:
+            args += ["-i", str(self.key)]
+        if known_hosts:
+            args += ["--known-hosts", str(self.known_hosts)]
+        return args + list(rest)
+
+    def run(self, name, *rest, input=None, env=None, timeout=60, **kw):
+        """Run NAME without a controlling terminal (so no /dev/tty)."""
+        return run(self.args(name, *rest, **kw), input=input, env=env,
+                   timeout=timeout, start_new_session=True,
+                   stdin=None if input is not None else subprocess.DEVNULL)
+
+
+@pytest.fixture(scope="session")
+def sshc_server(tmp_path_factory):
+    """The session's sshd, with an RSA key and a passphrase-protected
+    ed25519 key also authorized (OpenSSH still refuses the RSA one)."""
+    server = Sshd(tmp_path_factory.mktemp("sshc-sshd"))
+    server.rsa_key = ssh_keygen(server.dir / "id_rsa", "rsa")
+    server.passphrase = secrets.token_hex(8)
+    server.locked_key = server.dir / "id_locked"
+    subprocess.run(
+        ["ssh-keygen", "-q", "-t", "ed25519", "-N", server.passphrase,
+         "-C", "locked", "-f", str(server.locked_key)],
+        check=True, stdin=subprocess.DEVNULL)
+    with open(server.authorized_keys, "a") as f:
+        for key in (server.rsa_key, server.locked_key):
+            f.write(Path(f"{key}.pub").read_text())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def client(sshc_server):
+    return Client(sshc_server)
+
+
+@pytest.fixture
+def ssh_agent(tmp_path):
+    """An ssh-agent of the test's own, on a socket in TMP_PATH."""
+    sock = tmp_path / "agent.sock"
+    proc = subprocess.Popen(["ssh-agent", "-D", "-a", str(sock)],
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        if sock.exists():
+            break
+        if proc.poll() is not None:
+            pytest.fail("ssh-agent exited")
+        subprocess.run(["sleep", "0.02"])
+    env = dict(os.environ, SSH_AUTH_SOCK=str(sock))
+
+    def add(key):
+        result = run(["ssh-add", str(key)], env=env,
+                     stdin=subprocess.DEVNULL)
+        assert result.returncode == 0, result.stderr
+
+    proc.add, proc.sock = add, str(sock)
+    yield proc
+    stop_process(proc)
+
+
+class PamSshd(Sshd):
+    """An sshd that asks for passwords through PAM (keyboard-interactive
+    and password), which the shared fixture turns off."""
+
+    def _write_config(self):
+        super()._write_config()
+        text = self.config.read_text()
+        for name in ("UsePAM", "PasswordAuthentication",
+                     "KbdInteractiveAuthentication"):
+            text = text.replace(f"{name} no", f"{name} yes")
+        self.config.write_text(text)
+
+
+@pytest.fixture(scope="module")
+def password_account(tmp_path_factory):
+    """A throwaway local account with a random password, and an sshd that
+    takes passwords.  Needs root (CI); skipped elsewhere."""
+    if os.geteuid() != 0 or shutil.which("useradd") is None:
+        pytest.skip("creating a throwaway account needs root and useradd")
+    # Not under pytest's own 0700 directory: the account must reach it.
+    home = Path(tempfile.mkdtemp(prefix="swpw-home-"))
+    name = "swpw" + secrets.token_hex(3)
+    password = secrets.token_urlsafe(12)
+    subprocess.run(["useradd", "-M", "-d", str(home), "-s", "/bin/sh", name],
+                   check=True)
+    try:
+        os.chown(home, *_ids(name))
+        subprocess.run(["chpasswd"], input=f"{name}:{password}\n".encode(),
+                       check=True)
+        server = PamSshd(tmp_path_factory.mktemp("pam-sshd")).start()
+        try:
+            yield server, name, password
+        finally:
+            server.stop()
+    finally:
+        subprocess.run(["userdel", name], check=False)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _ids(name):
+    import pwd
+    entry = pwd.getpwnam(name)
+    return entry.pw_uid, entry.pw_gid
