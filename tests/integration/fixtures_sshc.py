@@ -34,10 +34,11 @@ class Client:
             args += ["--known-hosts", str(self.known_hosts)]
         return args + list(rest)
 
-    def run(self, name, *rest, input=None, env=None, timeout=60, **kw):
+    def run(self, name, *rest, input=None, env=None, timeout=60, cwd=None,
+            **kw):
         """Run NAME without a controlling terminal (so no /dev/tty)."""
         return run(self.args(name, *rest, **kw), input=input, env=env,
-                   timeout=timeout, start_new_session=True,
+                   timeout=timeout, start_new_session=True, cwd=cwd,
                    stdin=None if input is not None else subprocess.DEVNULL)
 
 
@@ -134,3 +135,119 @@ def _ids(name):
     import pwd
     entry = pwd.getpwnam(name)
     return entry.pw_uid, entry.pw_gid
+
+
+class LessonServer:
+    """What a lesson transcript sees: `-p 2222` stands for the test
+    server's real port with its throwaway key and known_hosts, `brandon`
+    for the user that sshd runs as."""
+
+    def __init__(self, server):
+        self.server = server
+
+    def lesson_env(self):
+        s = self.server
+        env = {"SSHD_PORT": str(s.port), "SSHD_KEY": str(s.client_key),
+               "SSHD_KNOWN_HOSTS": str(s.known_hosts),
+               "SSHD_DIR": str(s.dir)}
+        text = {"-p 2222": f"-p {s.port} -i {s.client_key} "
+                           f"--known-hosts {s.known_hosts}",
+                ":2222": f":{s.port}",
+                "brandon": s.user}
+        return env, text
+
+
+@pytest.fixture
+def sshc_play(sshc_server):
+    """The clients' sshd for lesson transcripts."""
+    return LessonServer(sshc_server)
+
+
+@pytest.fixture(scope="session")
+def book_sshd(tmp_path_factory):
+    """An sshd whose shell is always /bin/sh with the prompt "$ ", started
+    a moment late so that what the client typed arrives first: the book's
+    ssh_simple transcript, byte for byte, whatever the account's shell."""
+    server = Sshd(tmp_path_factory.mktemp("book-sshd"), extra_config=[
+        "ForceCommand sleep 0.3; PS1='$ ' exec /bin/sh"]).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sshc_book(book_sshd):
+    return LessonServer(book_sshd)
+
+
+class DropProxy:
+    """A TCP relay from 127.0.0.1 to PORT that can cut the connection
+    (both ways) once the server has sent CUT_AFTER bytes, or stall."""
+
+    def __init__(self, port, cut_after=None, stall_after=None):
+        import socket
+        import threading
+        self.target = port
+        self.cut_after, self.stall_after = cut_after, stall_after
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(1)
+        self.port = self.listener.getsockname()[1]
+        self.sent = 0
+        self.stalled = threading.Event()
+        self.release = threading.Event()
+        self.sockets = [self.listener]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        import socket
+        import threading
+        try:
+            client, _ = self.listener.accept()
+        except OSError:
+            return
+        server = socket.create_connection(("127.0.0.1", self.target))
+        self.sockets += [client, server]
+        threading.Thread(target=self._pump, args=(client, server, False),
+                         daemon=True).start()
+        self._pump(server, client, True)
+
+    def _pump(self, src, dst, from_server):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                dst.sendall(data)
+                if from_server:
+                    self.sent += len(data)
+                    if self.stall_after and self.sent >= self.stall_after:
+                        self.stalled.set()
+                        self.release.wait(60)
+                    if self.cut_after and self.sent >= self.cut_after:
+                        break
+        except OSError:
+            pass
+        self.close()
+
+    def close(self):
+        import socket
+        for s in self.sockets:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+
+@pytest.fixture
+def drop_proxy():
+    proxies = []
+
+    def make(port, **kwargs):
+        proxies.append(DropProxy(port, **kwargs))
+        return proxies[-1]
+    yield make
+    for proxy in proxies:
+        proxy.release.set()
+        proxy.close()
