@@ -47,6 +47,7 @@ static const struct option long_options[] = {
 static enum ssh2s_parse parse_option(struct ssh2s_options *opts, int opt,
                                      const char *arg);
 static char *known_hosts_path(const char *given);
+static int handshake_failed(LIBSSH2_SESSION *session, const char *name);
 
 /* -- The command line -- */
 
@@ -191,10 +192,28 @@ int ssh2s_connect(const struct ssh2s_options *opts, struct ssh2s *ssh)
     }
     /* 3. RFC 4253: versions, KEXINIT, key exchange, NEWKEYS. */
     if (libssh2_session_handshake(ssh->session, ssh->fd) != 0) {
-        return ssh2s_fail(ssh->session, "SSH handshake");
+        return handshake_failed(ssh->session, name);
     }
     /* 4. Is this really the host we meant? */
     return ssh2s_check_host_key(opts, ssh, name);
+}
+
+/*
+ * One line on why.  No algorithm in common is, against OpenSSH 8.8 and
+ * later, most often an RSA-only server: it offers its RSA key only as
+ * rsa-sha2-256/512 (RFC 8332), and libssh2 1.10 verifies only ssh-rsa.
+ */
+static int handshake_failed(LIBSSH2_SESSION *session, const char *name)
+{
+    if (libssh2_session_last_errno(session) != LIBSSH2_ERROR_KEX_FAILURE) {
+        return ssh2s_fail(session, "SSH handshake");
+    }
+    warnx("SSH handshake with %s: no algorithms in common (libssh2 1.10 "
+          "verifies an RSA host key only as ssh-rsa, which OpenSSH 8.8 and "
+          "later no longer offer: a server with only an RSA host key is out "
+          "of reach)",
+          name);
+    return CLI_EXIT_FAILURE;
 }
 
 void ssh2s_close(struct ssh2s *ssh, const char *goodbye)

@@ -364,3 +364,15 @@ def test_help_lists_the_exit_statuses():
     out = result.stdout.decode()
     assert "  7  login or authentication failed" in out
     assert "  8  host key unknown, changed or not the pinned one" in out
+
+
+def test_rsa_only_server_is_out_of_reach_and_says_why(make_sshd):
+    server = make_sshd(host_key_types=("rsa",))
+    result = Client(server).run("ssh_commands", "127.0.0.1", server.user,
+                                "true")
+    assert result.returncode == 1
+    assert error(result) == (
+        f"ssh_commands: SSH handshake with [127.0.0.1]:{server.port}: no "
+        "algorithms in common (libssh2 1.10 verifies an RSA host key only "
+        "as ssh-rsa, which OpenSSH 8.8 and later no longer offer: a server "
+        "with only an RSA host key is out of reach)\n")
