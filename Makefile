@@ -18,6 +18,8 @@ PYTHON   ?= /usr/bin/python3
 
 PROGRAMS := \
 	shell/shell \
+	telnet_tools/telnet_login \
+	telnet_tools/telnet_codes \
 	ssh_tools/ssh_inspect \
 	ssh_tools/ssh_commands
 
