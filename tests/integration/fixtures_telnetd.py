@@ -49,7 +49,7 @@ exit 1
 class Telnetd:
     """inetutils telnetd on 127.0.0.1:PORT with a test login, in DIRECTORY."""
 
-    def __init__(self, directory, user="student"):
+    def __init__(self, directory, user="brandon"):
         self.dir = Path(directory)
         self.host = "127.0.0.1"
         self.user = user
