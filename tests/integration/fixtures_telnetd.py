@@ -37,7 +37,12 @@ while [ "$tries" -lt 3 ]; do
     printf '\\n'
     if [ "$user" = '{user}' ] && [ "$password" = '{password}' ]; then
         cd '{home}' || exit 1
-        PS1='$ ' HOME='{home}' exec /bin/sh -i
+        # Not exec, and a pause after: telnetd stops reading the pty as
+        # soon as its child exits, so the shell's last output could be lost.
+        PS1='$ ' HOME='{home}' /bin/sh -i
+        status=$?
+        sleep {linger}
+        exit "$status"
     fi
     printf '\\nLogin incorrect\\n'
     tries=$((tries + 1))
@@ -49,12 +54,13 @@ exit 1
 class Telnetd:
     """inetutils telnetd on 127.0.0.1:PORT with a test login, in DIRECTORY."""
 
-    def __init__(self, directory, user="brandon"):
+    def __init__(self, directory, user="brandon", linger=0.2):
         self.dir = Path(directory)
         self.host = "127.0.0.1"
         self.user = user
         # Letters and digits only, so the shell script needs no quoting.
         self.password = secrets.token_hex(8)
+        self.linger = linger  # seconds the login waits after the shell
         self.home = self.dir / "home"
         self.login = self.dir / "login.sh"
         self.config = self.dir / "inetd.conf"
@@ -65,7 +71,8 @@ class Telnetd:
     def start(self, attempts=5):
         self.home.mkdir(parents=True, exist_ok=True)
         self.login.write_text(LOGIN_SCRIPT.format(
-            user=self.user, password=self.password, home=self.home))
+            user=self.user, password=self.password, home=self.home,
+            linger=self.linger))
         self.login.chmod(0o700)
         runs_as = pwd.getpwuid(os.geteuid()).pw_name
         for _ in range(attempts):
