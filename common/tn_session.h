@@ -30,9 +30,9 @@
 #include "common/cli.h"
 
 /* Text kept while waiting for a pattern: a hostile server cannot grow it. */
-#define TN_PENDING_MAX (64 * 1024)
+#define TN_PENDING_MAX 65536
 /* Bytes queued for a server that does not read them. */
-#define TN_OUTPUT_MAX (64 * 1024)
+#define TN_OUTPUT_MAX 65536
 /* Negotiations and subnegotiations accepted from one server. */
 #define TN_NEGOTIATION_MAX 1000
 /* The longest subnegotiation passed to the option handler. */

@@ -388,6 +388,9 @@ static int show_first_screen(struct tn_session *session)
         fwrite(buf, 1, (size_t)n, stdout);
         shown += (size_t)n;
     }
-    int status = n < 0 && errno != ETIMEDOUT ? tn_exit_for(errno) : CLI_EXIT_OK;
+    int status = CLI_EXIT_OK;
+    if (n < 0 && errno != ETIMEDOUT) {
+        status = tn_exit_for(errno); /* the server broke off: say so */
+    }
     return fflush(stdout) == 0 ? status : CLI_EXIT_FAILURE;
 }

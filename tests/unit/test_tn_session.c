@@ -243,9 +243,10 @@ static void endless_text_is_bounded(void **state)
 static void negotiation_flood_is_an_error(void **state)
 {
     struct pair *p = *state;
+    static const char will_echo[3] = {'\xff', '\xfb', '\x01'};
     static char flood[3 * (TN_NEGOTIATION_MAX + 1)];
     for (size_t i = 0; i < sizeof flood; i += 3) {
-        memcpy(flood + i, "\xff\xfb\x01", 3); /* WILL ECHO, again */
+        memcpy(flood + i, will_echo, sizeof will_echo); /* again and again */
     }
     serve(p, flood, sizeof flood);
     assert_int_equal(tn_read_until(p->session, "login:", WAIT_MS), -1);
