@@ -21,7 +21,8 @@ PROGRAMS := \
 	telnet_tools/telnet_login \
 	telnet_tools/telnet_codes \
 	ssh_tools/ssh_inspect \
-	ssh_tools/ssh_commands
+	ssh_tools/ssh_commands \
+	telnet_tools/telnet_server
 
 # Project flags live apart from the user's CFLAGS, so `make CFLAGS=-O0`
 # keeps the warnings (STYLE.md 9).
@@ -86,6 +87,8 @@ BENCH_SRC  := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 FUZZ_EXTRA_fuzz_kexinit := ssh_tools/ssh_inspect/kexinit.c
+FUZZ_EXTRA_fuzz_telnet_session := telnet_tools/telnet_server/negotiate.c \
+	telnet_tools/telnet_server/login.c
 
 # Keep objects that only a pattern rule names.
 .SECONDARY:
@@ -117,9 +120,11 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(COMMON_LIB)
 	@mkdir -p $(@D)
 	$(QLD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+# (A function, so that its % is not taken for the pattern rule's stem.)
+fuzz_extra_obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(FUZZ_EXTRA_$(1)))
 .SECONDEXPANSION:
 $(BUILD)/fuzzers/%: $(BUILD)/obj/tests/fuzz/%.o \
-		$$(patsubst %.c,$(BUILD)/obj/%.o,$$(FUZZ_EXTRA_$$*)) $(COMMON_LIB)
+		$$(call fuzz_extra_obj,$$*) $(COMMON_LIB)
 	@mkdir -p $(@D)
 	$(QLD)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
