@@ -18,11 +18,14 @@ PYTHON   ?= /usr/bin/python3
 
 PROGRAMS := \
 	shell/shell \
+	telnet_tools/telnet_login \
+	telnet_tools/telnet_codes \
 	telnet_tools/telnet_server \
 	ssh_tools/ssh_simple \
 	ssh_tools/ssh_commands \
 	ssh_tools/ssh_threads \
 	ssh_tools/sftp_get \
+	ssh_tools/ssh_server \
 	ssh_tools/ssh_cat \
 	ssh_tools/ssh_inspect
 
