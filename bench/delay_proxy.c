@@ -101,7 +101,7 @@ static void relay(int client, const char *port, double delay)
     while (!(up.eof && up.head == NULL && down.eof && down.head == NULL)) {
         struct pollfd fds[4];
         double wake = now() + 1;
-        for (int i = 0; i < 2; i++) {
+        for (size_t i = 0; i < 2; i++) {
             struct pipe *p = pipes[i];
             int room = !p->eof && p->queued < MAX_QUEUE;
             fds[2 * i] =
@@ -117,7 +117,7 @@ static void relay(int client, const char *port, double delay)
         if (poll(fds, 4, timeout < 0 ? 0 : timeout) < 0 && errno != EINTR) {
             return;
         }
-        for (int i = 0; i < 2; i++) {
+        for (size_t i = 0; i < 2; i++) {
             if ((fds[2 * i].revents && fill(pipes[i], delay) < 0) ||
                 (fds[2 * i + 1].revents && drain(pipes[i]) < 0)) {
                 return;
