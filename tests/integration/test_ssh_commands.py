@@ -81,6 +81,17 @@ def test_megabytes_on_stderr_do_not_deadlock(client):
     assert out[1] == 'stderr: "' + "e" * 3000000 + '"'
 
 
+def test_both_streams_interleaved_in_megabytes(client):
+    # Windows fill on both streams in turn; nothing may sit unread.
+    script = ("for i in $(seq 100); do head -c 20000 /dev/zero | tr '\\0' o;"
+              " head -c 20000 /dev/zero | tr '\\0' e >&2; done")
+    result = client.run("ssh_commands", "127.0.0.1", client.server.user,
+                        script, timeout=120)
+    assert result.returncode == 0, error(result)[-300:]
+    assert lines(result) == ['"' + "o" * 2000000 + '"',
+                             'stderr: "' + "e" * 2000000 + '"']
+
+
 def test_a_quiet_pause_is_not_the_end(client):
     result = client.run("ssh_commands", "127.0.0.1", client.server.user,
                         "echo early; sleep 1; echo late")
