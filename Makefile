@@ -19,7 +19,8 @@ PYTHON   ?= /usr/bin/python3
 PROGRAMS := \
 	shell/shell \
 	ssh_tools/ssh_inspect \
-	ssh_tools/ssh_commands
+	ssh_tools/ssh_commands \
+	ssh_tools/ssh_server
 
 # Project flags live apart from the user's CFLAGS, so `make CFLAGS=-O0`
 # keeps the warnings (STYLE.md 9).

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * server: what the files of ssh_server share.  main.c tells the story
+ * (options, host key, listen, run); hostkey.c loads or makes the host key;
+ * auth.c decides who may log in; loop.c holds the event loop and the client
+ * table; channel.c answers channel requests and echoes the bytes.
+ */
+#ifndef SHELLWIRE_SSH_SERVER_SERVER_H
+#define SHELLWIRE_SSH_SERVER_SERVER_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include <libssh/callbacks.h>
+#include <libssh/libssh.h>
+#include <libssh/server.h>
+
+/* Password failures before the connection is dropped (three strikes). */
+#define MAX_PASSWORD_FAILURES 3
+/* Output waiting for the client's window beyond this: the client is
+ * flooding us without reading, and is dropped. */
+#define MAX_PENDING_OUTPUT ((size_t)1 << 20)
+
+enum mode {
+    MODE_ECHO,
+    MODE_CONSOLE
+};
+
+/* What the command line asked for. */
+struct config {
+    const char *addr;
+    const char *port;
+    const char *host_key_path;
+    const char *users_path;
+    const char *keys_path;
+    char **allowed_users; /* --allow-user NAME, repeatable */
+    size_t allowed_count;
+    enum mode mode;
+    long max_clients;
+    long idle_timeout_s; /* 0: never */
+};
+
+/* One connected client: its SSH session and its one session channel. */
+struct client {
+    struct server *server;
+    ssh_session session;
+    ssh_channel channel;
+    /* libssh keeps pointers to these, so they live as long as the session. */
+    struct ssh_server_callbacks_struct server_cb;
+    struct ssh_channel_callbacks_struct channel_cb;
+    char peer[80]; /* "127.0.0.1 port 50412", for the log */
+    char user[64];
+    int authenticated;
+    int password_failures;
+    int in_event; /* the session is in the server's ssh_event */
+    struct timespec last_active;
+    struct timespec paused_until; /* after a wrong password */
+    int got_eof;                  /* the client sent EOF or Ctrl-D */
+    int channel_done;             /* we sent EOF and CLOSE */
+    int drop;                     /* disconnect at the next turn */
+    char *out; /* bytes the client's window has no room for */
+    size_t out_len;
+    size_t out_cap;
+};
+
+struct server {
+    struct config cfg;
+    ssh_bind bind;
+    ssh_event event;
+    int listen_fd;
+    int accept_ready;
+    struct client **clients; /* cfg.max_clients slots, NULL when free */
+    size_t client_count;
+    ssh_key *keys; /* the authorized_keys file, loaded at start-up */
+    size_t key_count;
+};
+
+/* hostkey.c: the key in PATH, or a new ed25519 key saved there (0600);
+ * its SHA256 fingerprint in *FINGERPRINT (free()).  NULL on failure. */
+ssh_key host_key_load(const char *path, char **fingerprint);
+/* hostkey.c: "SHA256:..." of any key, as ssh-keygen -l shows it (free()). */
+char *key_fingerprint(ssh_key key);
+
+/* auth.c: read an OpenSSH authorized_keys file into SERVER; 0 or -1. */
+int auth_load_keys(struct server *server, const char *path);
+void auth_free_keys(struct server *server);
+/* auth.c: the authentication callbacks and methods for CLIENT. */
+void auth_set_callbacks(struct client *client);
+
+/* channel.c: the session-channel callbacks, and output to the client. */
+ssh_channel channel_open(ssh_session session, void *userdata);
+void channel_send(struct client *client, const char *bytes, size_t len);
+void channel_flush(struct client *client);
+void channel_finish(struct client *client);
+
+/* loop.c: serve until SIGINT or SIGTERM (caught from server_catch_signals
+ * on); 0, or -1 if the loop failed. */
+int server_catch_signals(void);
+int server_run(struct server *server);
+/* loop.c: the seconds-resolution clock for time-outs, and a log line. */
+void client_touch(struct client *client);
+void client_log(const struct client *client, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif
