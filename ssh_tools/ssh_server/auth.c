@@ -15,6 +15,7 @@
 #include <libssh/libssh.h>
 #include <libssh/server.h>
 
+#include "common/users.h"
 #include "server.h"
 
 #define BLANKS " \t\r\n"
@@ -25,6 +26,8 @@ static int auth_none(ssh_session session, const char *user, void *userdata);
 static int auth_pubkey(ssh_session session, const char *user,
                        struct ssh_key_struct *pubkey, char signature_state,
                        void *userdata);
+static int auth_password(ssh_session session, const char *user,
+                         const char *password, void *userdata);
 static int key_is_authorized(const struct server *server, ssh_key key);
 static void logged_in(struct client *client, const char *user, const char *how);
 
@@ -116,6 +119,10 @@ void auth_set_callbacks(struct client *client)
         client->server_cb.auth_pubkey_function = auth_pubkey;
         methods |= SSH_AUTH_METHOD_PUBLICKEY;
     }
+    if (cfg->users_path != NULL) {
+        client->server_cb.auth_password_function = auth_password;
+        methods |= SSH_AUTH_METHOD_PASSWORD;
+    }
     ssh_callbacks_init(&client->server_cb);
     ssh_set_server_callbacks(client->session, &client->server_cb);
     /* The methods named in every failure reply. */
@@ -167,6 +174,32 @@ static int auth_pubkey(ssh_session session, const char *user,
     }
     logged_in(client, user, "publickey");
     return SSH_AUTH_SUCCESS;
+}
+
+/*
+ * "password": checked against the users file, like telnet_server's login.
+ * A wrong one pauses this client (loop.c stops reading it for a while);
+ * the third drops it.  The password itself is never logged.
+ */
+static int auth_password(ssh_session session, const char *user,
+                         const char *password, void *userdata)
+{
+    struct client *client = userdata;
+    (void)session;
+    client_touch(client);
+    if (users_verify(client->server->users, user, password) == 1) {
+        logged_in(client, user, "password");
+        return SSH_AUTH_SUCCESS;
+    }
+    client->password_failures++;
+    client_log(client, "wrong password for %s (%d of %d)", user,
+               client->password_failures, MAX_PASSWORD_FAILURES);
+    if (client->password_failures >= MAX_PASSWORD_FAILURES) {
+        client->drop = "three wrong passwords";
+    } else {
+        client->pause = 1;
+    }
+    return SSH_AUTH_DENIED;
 }
 
 static int key_is_authorized(const struct server *server, ssh_key key)

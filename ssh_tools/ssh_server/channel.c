@@ -2,31 +2,29 @@
 /*
  * channel: what happens inside the connection once a user is in (RFC 4254).
  * The client opens a "session" channel, asks for a terminal ("pty-req") and
- * a shell ("shell"), then sends bytes.  In echo mode every chunk comes back
- * as `echo: ` and its repr, CR LF: Twisted Conch's SimpleSession.
+ * a shell ("shell") or runs a command ("exec"), then sends bytes, which
+ * modes.c answers.  Output waits here until the client's window has room.
  *
  * libssh's channel callbacks do not agree on what they return: pty-req and
  * window-change give 0 to accept and -1 to deny, shell, exec, env and
  * subsystem give 0 or 1, and data gives the number of bytes it consumed.
  */
-#include <err.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 
-#include "common/repr.h"
+#include "common/console.h"
 #include "server.h"
 
 #define PTY_ACCEPT     0
 #define PTY_DENY       (-1)
 #define REQUEST_ACCEPT 0
 #define REQUEST_DENY   1
-#define ECHO_PREFIX    "echo: "
-#define CRLF           "\r\n"
-#define CTRL_D         '\x04'
 #define WRITE_CHUNK    32768
+#define TERM_MAX_SIDE  10000
 
 static int on_pty_request(ssh_session session, ssh_channel channel,
                           const char *term, int width, int height, int pxwidth,
@@ -42,7 +40,7 @@ static int on_data(ssh_session session, ssh_channel channel, void *data,
                    uint32_t len, int is_stderr, void *userdata);
 static void on_eof(ssh_session session, ssh_channel channel, void *userdata);
 static void on_close(ssh_session session, ssh_channel channel, void *userdata);
-static void echo_bytes(struct client *client, const char *bytes, size_t len);
+static int clamp_side(int n);
 
 /* The client asks for a session channel: one per connection here. */
 ssh_channel channel_open(ssh_session session, void *userdata)
@@ -73,44 +71,74 @@ ssh_channel channel_open(ssh_session session, void *userdata)
     return client->channel;
 }
 
-/* RFC 4254 6.2: the terminal's name and size; echo mode only says yes. */
+/* RFC 4254 6.2: the terminal's name and size, kept for the console. */
 static int on_pty_request(ssh_session session, ssh_channel channel,
                           const char *term, int width, int height, int pxwidth,
                           int pxheight, void *userdata)
 {
-    (void)session, (void)channel, (void)term, (void)width, (void)height;
-    (void)pxwidth, (void)pxheight;
-    client_touch(userdata);
+    struct client *client = userdata;
+    (void)session, (void)channel, (void)pxwidth, (void)pxheight;
+    client_touch(client);
+    snprintf(client->term, sizeof(client->term), "%s", term);
+    client->cols = clamp_side(width);
+    client->rows = clamp_side(height);
+    client->has_pty = 1;
     return PTY_ACCEPT;
 }
 
-/* RFC 4254 6.7: the client's window was resized (any size is harmless). */
+/* RFC 4254 6.7: the client's window was resized. */
 static int on_window_change(ssh_session session, ssh_channel channel, int width,
                             int height, int pxwidth, int pxheight,
                             void *userdata)
 {
-    (void)session, (void)channel, (void)width, (void)height;
-    (void)pxwidth, (void)pxheight;
-    client_touch(userdata);
+    struct client *client = userdata;
+    (void)session, (void)channel, (void)pxwidth, (void)pxheight;
+    client_touch(client);
+    client->cols = clamp_side(width);
+    client->rows = clamp_side(height);
+    if (client->console != NULL) {
+        console_set_window(client->console, client->cols, client->rows);
+    }
     return PTY_ACCEPT;
 }
 
+/* Sizes come off the wire as any 32-bit number. */
+static int clamp_side(int n)
+{
+    return n < 0 ? 0 : n > TERM_MAX_SIDE ? TERM_MAX_SIDE : n;
+}
+
+/* RFC 4254 6.5: one shell or command per channel. */
 static int on_shell_request(ssh_session session, ssh_channel channel,
                             void *userdata)
 {
+    struct client *client = userdata;
     (void)session, (void)channel;
-    client_touch(userdata);
+    client_touch(client);
+    if (client->server->cfg.mode == MODE_ECHO) {
+        return REQUEST_ACCEPT;
+    }
+    if (client->console != NULL || mode_start_console(client) < 0) {
+        return REQUEST_DENY;
+    }
     return REQUEST_ACCEPT;
 }
 
-/* RFC 4254 6.5: "ssh host COMMAND"; echo mode runs no commands. */
+/* RFC 4254 6.5: "ssh host COMMAND" runs one console command. */
 static int on_exec_request(ssh_session session, ssh_channel channel,
                            const char *command, void *userdata)
 {
-    (void)session, (void)channel, (void)command;
-    client_touch(userdata);
-    client_log(userdata, "exec request refused in echo mode");
-    return REQUEST_DENY;
+    struct client *client = userdata;
+    (void)session, (void)channel;
+    client_touch(client);
+    if (client->server->cfg.mode == MODE_ECHO) {
+        client_log(client, "exec request refused in echo mode");
+        return REQUEST_DENY;
+    }
+    if (client->console != NULL || mode_run_command(client, command) < 0) {
+        return REQUEST_DENY;
+    }
+    return REQUEST_ACCEPT;
 }
 
 /* RFC 4254 5.2: bytes from the client; all of them are consumed. */
@@ -120,11 +148,7 @@ static int on_data(ssh_session session, ssh_channel channel, void *data,
     struct client *client = userdata;
     (void)session, (void)channel, (void)is_stderr;
     client_touch(client);
-    echo_bytes(client, data, len);
-    /* On a terminal, Ctrl-D arrives as a byte, not as EOF. */
-    if (len == 1 && ((const char *)data)[0] == CTRL_D) {
-        client->got_eof = 1;
-    }
+    mode_input(client, data, len);
     return (int)len;
 }
 
@@ -143,29 +167,14 @@ static void on_close(ssh_session session, ssh_channel channel, void *userdata)
     client->got_eof = 1;
 }
 
-/* Conch's dataReceived: "echo: " + repr(bytes) + "\r\n". */
-static void echo_bytes(struct client *client, const char *bytes, size_t len)
-{
-    char *text = repr_python(bytes, len);
-    if (text == NULL) {
-        client->drop = 1;
-        return;
-    }
-    channel_send(client, ECHO_PREFIX, strlen(ECHO_PREFIX));
-    channel_send(client, text, strlen(text));
-    channel_send(client, CRLF, strlen(CRLF));
-    free(text);
-}
-
 /* Queue bytes for the client; channel_flush sends what its window allows. */
 void channel_send(struct client *client, const char *bytes, size_t len)
 {
-    if (client->drop) {
+    if (client->drop != NULL) {
         return;
     }
     if (client->out_len + len > MAX_PENDING_OUTPUT) {
-        client_log(client, "sends faster than it reads: disconnected");
-        client->drop = 1;
+        client->drop = "sends faster than it reads";
         return;
     }
     if (client->out_len + len > client->out_cap) {
@@ -175,8 +184,7 @@ void channel_send(struct client *client, const char *bytes, size_t len)
         }
         char *grown = realloc(client->out, cap);
         if (grown == NULL) {
-            warn("realloc");
-            client->drop = 1;
+            client->drop = "out of memory";
             return;
         }
         client->out = grown;
@@ -202,7 +210,7 @@ void channel_flush(struct client *client)
         }
         int sent = ssh_channel_write(client->channel, client->out, n);
         if (sent < 0) {
-            client->drop = 1;
+            client->drop = "channel write failed";
             return;
         }
         memmove(client->out, client->out + sent, client->out_len - sent);

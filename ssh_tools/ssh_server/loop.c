@@ -21,6 +21,7 @@
 #include <libssh/libssh.h>
 #include <libssh/server.h>
 
+#include "common/console.h"
 #include "common/net.h"
 #include "server.h"
 
@@ -34,9 +35,11 @@ static int on_listen_ready(socket_t fd, int revents, void *userdata);
 static void accept_clients(struct server *server);
 static void add_client(struct server *server, int fd);
 static int start_session(struct client *client, int fd);
+static int poll_timeout_ms(const struct server *server);
 static void tend_client(struct server *server, size_t slot);
+static void pause_client(struct client *client);
 static void remove_client(struct server *server, size_t slot, const char *why);
-static long seconds_since(const struct timespec *then);
+static long long ms_since(const struct timespec *then);
 
 /* SIGINT and SIGTERM end the loop, so that everything is freed. */
 int server_catch_signals(void)
@@ -61,7 +64,7 @@ int server_run(struct server *server)
     while (!stop_signal) {
         /* Errors here are one client's (a reset socket); tend_client below
          * finds that session closed and frees it. */
-        ssh_event_dopoll(server->event, POLL_INTERVAL_MS);
+        ssh_event_dopoll(server->event, poll_timeout_ms(server));
         if (server->accept_ready) {
             accept_clients(server);
         }
@@ -180,29 +183,75 @@ static int start_session(struct client *client, int fd)
     return 0;
 }
 
+/* Wake up once a second for time-outs, sooner for a console's timer. */
+static int poll_timeout_ms(const struct server *server)
+{
+    long long wait = POLL_INTERVAL_MS;
+    for (size_t slot = 0; slot < (size_t)server->cfg.max_clients; slot++) {
+        const struct client *client = server->clients[slot];
+        long long left = -1;
+        if (client != NULL && client->pause && !client->in_event) {
+            left = -ms_since(&client->paused_until);
+            left = left > 0 ? left : 0;
+        } else if (client != NULL) {
+            left = mode_wait_ms(client);
+        }
+        if (left >= 0 && left < wait) {
+            wait = left;
+        }
+    }
+    return (int)wait;
+}
+
 /* After each poll: output, finished channels, time-outs, departures. */
 static void tend_client(struct server *server, size_t slot)
 {
     struct client *client = server->clients[slot];
-    long idle = seconds_since(&client->last_active);
+    long long idle_ms = ms_since(&client->last_active);
     if (ssh_get_status(client->session) & (SSH_CLOSED | SSH_CLOSED_ERROR)) {
         remove_client(server, slot, "disconnected");
         return;
     }
-    if (client->drop) {
-        remove_client(server, slot, "dropped");
+    if (client->drop != NULL) {
+        remove_client(server, slot, client->drop);
         return;
     }
-    if (server->cfg.idle_timeout_s > 0 && idle >= server->cfg.idle_timeout_s) {
+    if (server->cfg.idle_timeout_s > 0 &&
+        idle_ms >= server->cfg.idle_timeout_s * 1000) {
         remove_client(server, slot, "idle time-out");
         return;
     }
+    pause_client(client);
+    mode_tick(client);
     channel_flush(client);
     if (client->got_eof && client->out_len == 0) {
         /* Close our side, then keep polling until the client hangs up:
          * dropping the connection now makes OpenSSH's client report a
          * broken pipe. */
         channel_finish(client);
+    }
+}
+
+/*
+ * After a wrong password the client's session leaves the event for
+ * PASSWORD_DELAY_S, so its next try is read only then: a guesser gets at
+ * most one try a second, while everyone else is still served.
+ */
+static void pause_client(struct client *client)
+{
+    struct server *server = client->server;
+    if (client->pause && client->in_event) {
+        ssh_event_remove_session(server->event, client->session);
+        client->in_event = 0;
+        clock_gettime(CLOCK_MONOTONIC, &client->paused_until);
+        client->paused_until.tv_sec += PASSWORD_DELAY_S;
+    } else if (client->pause && ms_since(&client->paused_until) >= 0) {
+        if (ssh_event_add_session(server->event, client->session) != SSH_OK) {
+            client->drop = "could not resume after a pause";
+            return;
+        }
+        client->in_event = 1;
+        client->pause = 0;
     }
 }
 
@@ -218,6 +267,7 @@ static void remove_client(struct server *server, size_t slot, const char *why)
         ssh_disconnect(client->session);
         ssh_free(client->session);
     }
+    console_free(client->console);
     free(client->out);
     free(client);
     server->clients[slot] = NULL;
@@ -229,11 +279,13 @@ void client_touch(struct client *client)
     clock_gettime(CLOCK_MONOTONIC, &client->last_active);
 }
 
-static long seconds_since(const struct timespec *then)
+/* Milliseconds from THEN to now; negative if THEN is still to come. */
+static long long ms_since(const struct timespec *then)
 {
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    return (long)(now.tv_sec - then->tv_sec);
+    return (long long)(now.tv_sec - then->tv_sec) * 1000 +
+           (now.tv_nsec - then->tv_nsec) / 1000000;
 }
 
 /* "ssh_server: 127.0.0.1 port 50412: ..." on stderr; control bytes from

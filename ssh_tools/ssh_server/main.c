@@ -2,15 +2,16 @@
 /*
  * ssh_server: the server side of SSH, on libssh.  It proves who it is with
  * its host key, decides who may log in, and answers a client's channel
- * requests; in echo mode every chunk of bytes comes back escaped, as in
- * Twisted Conch's echo server.  One process serves many clients at once.
+ * requests: with telnet_server's console (telnetsrv's SSHHandler), or in
+ * echo mode with every chunk of bytes escaped (Twisted Conch's echo
+ * server).  One process serves many clients at once.
  *
  *     $ ssh_server -p 2222 --authorized-keys ~/.ssh/id_ed25519.pub
  *     $ ssh -p 2222 127.0.0.1
  *
  * RFC 4253 (transport, host key), 4252 (authentication), 4254 (channels).
  * Read main() first, then loop.c (the event loop), auth.c (who gets in)
- * and channel.c (what they get).  Lesson: lessons/09-ssh-server.md.
+ * channel.c and modes.c (what they get).  Lesson: lessons/09-ssh-server.md.
  */
 #include <err.h>
 #include <getopt.h>
@@ -26,14 +27,14 @@
 
 #include "common/cli.h"
 #include "common/net.h"
+#include "common/users.h"
 #include "server.h"
 
 #define USAGE                                                                  \
-    "usage: ssh_server [-b ADDR] [-p PORT] [--host-key FILE] "                 \
-    "[--authorized-keys FILE]\n"                                               \
-    "                  [--allow-user NAME]... [--mode echo] "                  \
-    "[--max-clients N]\n"                                                      \
-    "                  [--idle-timeout SECONDS]"
+    "usage: ssh_server [-b ADDR] [-p PORT] [--host-key FILE] [--users FILE]\n" \
+    "                  [--authorized-keys FILE] [--allow-user NAME]...\n"      \
+    "                  [--mode echo|console] [--max-clients N] "               \
+    "[--idle-timeout SECONDS]"
 #define DEFAULT_ADDR         "127.0.0.1"
 #define DEFAULT_PORT         "2222"
 #define DEFAULT_HOST_KEY     "ssh_server_ed25519_key"
@@ -87,6 +88,7 @@ out:
         close(server.listen_fd);
     }
     auth_free_keys(&server);
+    users_free(server.users);
     free(server.clients);
     free(server.cfg.allowed_users);
     return status;
@@ -101,6 +103,7 @@ static int parse_options(int argc, char **argv, struct config *cfg)
         {"bind", required_argument, NULL, 'b'},
         {"port", required_argument, NULL, 'p'},
         {"host-key", required_argument, NULL, 'k'},
+        {"users", required_argument, NULL, 'U'},
         {"authorized-keys", required_argument, NULL, 'a'},
         {"allow-user", required_argument, NULL, 'u'},
         {"mode", required_argument, NULL, 'm'},
@@ -111,7 +114,7 @@ static int parse_options(int argc, char **argv, struct config *cfg)
     *cfg = (struct config){.addr = DEFAULT_ADDR,
                            .port = DEFAULT_PORT,
                            .host_key_path = DEFAULT_HOST_KEY,
-                           .mode = MODE_ECHO,
+                           .mode = MODE_CONSOLE,
                            .max_clients = DEFAULT_MAX_CLIENTS,
                            .idle_timeout_s = DEFAULT_IDLE_TIMEOUT};
     long number;
@@ -134,6 +137,9 @@ static int parse_options(int argc, char **argv, struct config *cfg)
             break;
         case 'k':
             cfg->host_key_path = optarg;
+            break;
+        case 'U':
+            cfg->users_path = optarg;
             break;
         case 'a':
             cfg->keys_path = optarg;
@@ -181,36 +187,45 @@ static int parse_mode(const char *text, enum mode *mode)
         *mode = MODE_ECHO;
         return 0;
     }
-    warnx("unknown mode %s (echo is the one mode so far)", text);
+    if (strcmp(text, "console") == 0) {
+        *mode = MODE_CONSOLE;
+        return 0;
+    }
+    warnx("unknown mode %s (echo or console)", text);
     return -1;
 }
 
 static void print_help(void)
 {
     printf("%s\n\n"
-           "An SSH server on libssh.  Each client that logs in gets a "
-           "session whose\nbytes come back as `echo: ` and their escaped "
-           "form (Twisted Conch's\necho server).  Start-up prints the "
-           "host key's SHA256 fingerprint.\n\n"
+           "An SSH server on libssh.  In console mode (the default) each "
+           "session gets\ntelnet_server's command console (`ssh host help` "
+           "runs one command); in\necho mode every chunk of bytes comes "
+           "back as `echo: ` and its escaped form\n(Twisted Conch's echo "
+           "server).  Start-up prints the host key's SHA256\nfingerprint."
+           "\n\n"
            "  -b, --bind ADDR            address to listen on (default %s)\n"
            "  -p, --port PORT            port (default %s; 0: any free "
            "port)\n"
            "      --host-key FILE        private host key; made (ed25519, "
            "0600) if missing\n"
            "                             (default ./%s)\n"
+           "      --users FILE           name:crypt-hash lines, for "
+           "password logins\n"
            "      --authorized-keys FILE public keys that may log in, as "
            "any user name\n"
            "      --allow-user NAME      let NAME in with no check at all "
            "(teaching aid)\n"
-           "      --mode echo            what a session does (default "
-           "echo)\n"
+           "      --mode echo|console    what a session does (default "
+           "console)\n"
            "      --max-clients N        connections served at once "
            "(default %d)\n"
            "      --idle-timeout SECONDS drop a silent client (default %d; "
            "0: never)\n"
            "  -h, --help, -V, --version\n\n"
-           "At least one way to log in must be given.  SIGINT or SIGTERM "
-           "stops the server.\n\n",
+           "At least one way to log in must be given.  Three wrong "
+           "passwords end a\nconnection.  SIGINT or SIGTERM stops the "
+           "server.\n\n",
            USAGE, DEFAULT_ADDR, DEFAULT_PORT, DEFAULT_HOST_KEY,
            DEFAULT_MAX_CLIENTS, DEFAULT_IDLE_TIMEOUT);
     cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_USAGE);
@@ -219,9 +234,10 @@ static void print_help(void)
 /* A server nobody can log in to is a mistake: say so before starting. */
 static int check_login_methods(const struct config *cfg)
 {
-    if (cfg->keys_path == NULL && cfg->allowed_count == 0) {
-        warnx("no way to log in: give --authorized-keys FILE or "
-              "--allow-user NAME");
+    if (cfg->users_path == NULL && cfg->keys_path == NULL &&
+        cfg->allowed_count == 0) {
+        warnx("no way to log in: give --users FILE, --authorized-keys FILE "
+              "or --allow-user NAME");
         return -1;
     }
     return 0;
@@ -254,6 +270,12 @@ static int set_up(struct server *server)
     if (cfg->keys_path != NULL && auth_load_keys(server, cfg->keys_path) < 0) {
         return -1;
     }
+    if (cfg->users_path != NULL) {
+        server->users = users_load(cfg->users_path);
+        if (server->users == NULL) {
+            return -1;
+        }
+    }
     for (size_t i = 0; i < cfg->allowed_count; i++) {
         fprintf(stderr,
                 "ssh_server: WARNING: --allow-user %s: anyone may log in as "
@@ -270,7 +292,8 @@ static int set_up(struct server *server)
     if (server->listen_fd < 0) {
         return -1;
     }
-    printf("listening on %s port %d, echo mode\n", cfg->addr,
-           net_local_port(server->listen_fd));
+    printf("listening on %s port %d, %s mode\n", cfg->addr,
+           net_local_port(server->listen_fd),
+           cfg->mode == MODE_ECHO ? "echo" : "console");
     return 0;
 }

@@ -17,6 +17,8 @@
 
 /* Password failures before the connection is dropped (three strikes). */
 #define MAX_PASSWORD_FAILURES 3
+/* How long a client waits after a wrong password. */
+#define PASSWORD_DELAY_S 1
 /* Output waiting for the client's window beyond this: the client is
  * flooding us without reading, and is dropped. */
 #define MAX_PENDING_OUTPUT ((size_t)1 << 20)
@@ -50,15 +52,23 @@ struct client {
     struct ssh_channel_callbacks_struct channel_cb;
     char peer[80]; /* "127.0.0.1 port 50412", for the log */
     char user[64];
+    char term[32]; /* from pty-req */
+    int cols, rows;
+    int has_pty;
+    struct console *console; /* console mode, once shell or exec came */
+    int capture;             /* modes.c: keep the console's prompt ... */
+    int cut_prompt;          /* ... and cut it from an exec's output */
+    char prompt[128];
     int authenticated;
     int password_failures;
     int in_event; /* the session is in the server's ssh_event */
+    int pause;    /* a wrong password: leave the event for a while */
     struct timespec last_active;
     struct timespec paused_until; /* after a wrong password */
     int got_eof;                  /* the client sent EOF or Ctrl-D */
     int channel_done;             /* we sent EOF and CLOSE */
-    int drop;                     /* disconnect at the next turn */
-    char *out; /* bytes the client's window has no room for */
+    const char *drop; /* why to disconnect at the next turn, or NULL */
+    char *out;        /* bytes the client's window has no room for */
     size_t out_len;
     size_t out_cap;
 };
@@ -73,6 +83,7 @@ struct server {
     size_t client_count;
     ssh_key *keys; /* the authorized_keys file, loaded at start-up */
     size_t key_count;
+    struct users *users; /* the --users file */
 };
 
 /* hostkey.c: the key in PATH, or a new ed25519 key saved there (0600);
@@ -86,6 +97,13 @@ int auth_load_keys(struct server *server, const char *path);
 void auth_free_keys(struct server *server);
 /* auth.c: the authentication callbacks and methods for CLIENT. */
 void auth_set_callbacks(struct client *client);
+
+/* modes.c: echo or console, for the bytes and requests of a session. */
+void mode_input(struct client *client, const char *bytes, size_t len);
+int mode_start_console(struct client *client);
+int mode_run_command(struct client *client, const char *command);
+void mode_tick(struct client *client);
+long long mode_wait_ms(const struct client *client);
 
 /* channel.c: the session-channel callbacks, and output to the client. */
 ssh_channel channel_open(ssh_session session, void *userdata);

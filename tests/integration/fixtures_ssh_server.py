@@ -11,6 +11,7 @@ import select
 import shutil
 import subprocess
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ FINGERPRINT = re.compile(rb"^host key \S+: (\S+) (SHA256:\S+)")
 class SshServer:
     """One ssh_server process in DIRECTORY, started with ARGS."""
 
-    def __init__(self, directory, args=(), authorized=True):
+    def __init__(self, directory, args=(), authorized=True, users=None):
         self.dir = Path(directory)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.host = "127.0.0.1"
@@ -39,6 +40,12 @@ class SshServer:
         self.args = list(args)
         if authorized:
             self.args += ["--authorized-keys", str(self.authorized_keys)]
+        if users:
+            self.users = self.dir / "users"
+            self.users.write_text("".join(
+                f"{name}:{crypt_hash(password)}\n"
+                for name, password in users.items()))
+            self.args += ["--users", str(self.users)]
         self.proc = None
         self.port = None
         self.fingerprint = None
@@ -83,13 +90,20 @@ class SshServer:
             line += byte
         return line
 
-    def ssh_args(self, *command, user="alice", key=None, tty=None):
-        """An OpenSSH ssh command line for this server, ignoring ~/.ssh."""
+    def ssh_args(self, *command, user="alice", key=None, tty=None,
+                 password=False):
+        """An OpenSSH ssh command line for this server, ignoring ~/.ssh.
+        KEY=False: no public key; PASSWORD: ask for a password (see
+        password_env), up to three times."""
         args = ["ssh", "-F", "/dev/null", "-p", str(self.port),
                 "-o", f"UserKnownHostsFile={self.known_hosts}",
-                "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
-                "-o", "ConnectTimeout=10"]
-        if key is False:
+                "-o", "StrictHostKeyChecking=yes", "-o", "ConnectTimeout=10"]
+        if password:
+            args += ["-o", "BatchMode=no", "-o", "NumberOfPasswordPrompts=3",
+                     "-o", "PreferredAuthentications=password"]
+        else:
+            args += ["-o", "BatchMode=yes"]
+        if key is False or password:
             args += ["-o", "PubkeyAuthentication=no"]
         else:
             args += ["-i", str(key or self.client_key),
@@ -97,6 +111,16 @@ class SshServer:
         if tty is not None:
             args.append(tty)
         return [*args, f"{user}@{self.host}", *command]
+
+    def password_env(self, password):
+        """Environment for ssh to take PASSWORD from an askpass script."""
+        askpass = self.dir / "askpass"
+        if not askpass.exists():
+            askpass.write_text('#!/bin/sh\nprintf "%s\\n" "$TEST_PASSWORD"\n')
+            askpass.chmod(0o700)
+        return program_env(SSH_ASKPASS=str(askpass),
+                           SSH_ASKPASS_REQUIRE="force",
+                           TEST_PASSWORD=password)
 
     def log_text(self):
         return self.log.read_text(errors="replace")
@@ -126,14 +150,23 @@ class SshServer:
         return status
 
 
+def crypt_hash(password):
+    """A SHA-512 crypt(3) hash, as a users file holds it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import crypt
+    return crypt.crypt(password, crypt.mksalt(crypt.METHOD_SHA512))
+
+
 @pytest.fixture
 def make_ssh_server(tmp_path_factory):
-    """A factory: make_ssh_server("--allow-user", "bob", ...) -> started."""
+    """A factory: make_ssh_server("--allow-user", "bob", ...) -> started;
+    users={"alice": "password"} writes a users file for --users."""
     servers = []
 
-    def make(*args, authorized=True):
+    def make(*args, authorized=True, users=None):
         server = SshServer(tmp_path_factory.mktemp("ssh_server"), args,
-                           authorized).start()
+                           authorized, users).start()
         servers.append(server)
         return server
     yield make

@@ -50,15 +50,16 @@ def test_refuses_to_start_with_no_way_to_log_in(tmp_path):
     result = run([program("ssh_server"), "-p", "0", "--host-key",
                   str(tmp_path / "key")])
     assert result.returncode == 2
-    assert result.stderr == (b"ssh_server: no way to log in: give "
-                             b"--authorized-keys FILE or --allow-user NAME\n")
+    assert result.stderr == (b"ssh_server: no way to log in: give --users "
+                             b"FILE, --authorized-keys FILE or --allow-user "
+                             b"NAME\n")
     assert not (tmp_path / "key").exists()
 
 
 # -- the host key ----------------------------------------------------------
 
 def test_host_key_is_made_0600_and_its_fingerprint_printed(make_ssh_server):
-    server = make_ssh_server()
+    server = make_ssh_server("--mode", "echo")
     assert stat.S_IMODE(os.stat(server.host_key).st_mode) == 0o600
     assert server.startup[0] == f"generated a new ed25519 host key in " \
                                 f"{server.host_key}\n"
@@ -72,7 +73,7 @@ def test_host_key_is_made_0600_and_its_fingerprint_printed(make_ssh_server):
 
 
 def test_host_key_is_reused_on_restart(make_ssh_server):
-    first = make_ssh_server()
+    first = make_ssh_server("--mode", "echo")
     stop_cleanly(first)
     again = type(first)(first.dir, first.args, authorized=False).start()
     try:
@@ -95,7 +96,7 @@ def test_host_key_readable_by_others_is_refused(tmp_path):
 # -- logins ----------------------------------------------------------------
 
 def test_echo_without_a_terminal_is_exact(make_ssh_server):
-    server = make_ssh_server()
+    server = make_ssh_server("--mode", "echo")
     result = echo_session(server, b"hello\n")
     assert result.returncode == 0, result.stderr
     assert result.stdout == b"echo: 'hello\\n'\r\n"
@@ -104,7 +105,7 @@ def test_echo_without_a_terminal_is_exact(make_ssh_server):
 
 
 def test_unknown_key_is_refused_and_logged(make_ssh_server, tmp_path):
-    server = make_ssh_server()
+    server = make_ssh_server("--mode", "echo")
     stranger = ssh_keygen(tmp_path / "stranger")
     result = echo_session(server, b"x", key=stranger, user="mallory")
     assert result.returncode == 255
@@ -115,7 +116,8 @@ def test_unknown_key_is_refused_and_logged(make_ssh_server, tmp_path):
 
 
 def test_allow_user_lets_that_name_in_and_no_other(make_ssh_server):
-    server = make_ssh_server("--allow-user", "guest", authorized=False)
+    server = make_ssh_server("--mode", "echo", "--allow-user", "guest",
+                             authorized=False)
     assert "anyone may log in as guest" in server.log_text()
     result = echo_session(server, b"hi", user="guest", key=False)
     assert result.returncode == 0, result.stderr
@@ -128,7 +130,7 @@ def test_allow_user_lets_that_name_in_and_no_other(make_ssh_server):
 
 
 def test_exec_request_is_refused_in_echo_mode(make_ssh_server):
-    server = make_ssh_server()
+    server = make_ssh_server("--mode", "echo")
     result = run(server.ssh_args("uptime"), stdin=subprocess.DEVNULL)
     assert result.returncode == 255
     assert b"exec request failed on channel 0" in result.stderr
@@ -139,7 +141,7 @@ def test_exec_request_is_refused_in_echo_mode(make_ssh_server):
 # -- echo mode on a terminal -----------------------------------------------
 
 def test_echo_on_a_terminal_then_ctrl_d(make_ssh_server):
-    server = make_ssh_server()
+    server = make_ssh_server("--mode", "echo")
     args = server.ssh_args(tty="-tt")
     child = pexpect.spawn(args[0], args[1:], timeout=20, encoding="utf-8")
     try:
@@ -168,7 +170,7 @@ def open_session(server, **kwargs):
 
 
 def test_many_sessions_at_once(make_ssh_server):
-    server = make_ssh_server()
+    server = make_ssh_server("--mode", "echo")
     clients = [open_session(server) for _ in range(8)]
     try:
         for i, client in enumerate(clients):
@@ -191,7 +193,7 @@ def test_many_sessions_at_once(make_ssh_server):
 
 
 def test_max_clients_refuses_the_next_connection(make_ssh_server):
-    server = make_ssh_server("--max-clients", "1")
+    server = make_ssh_server("--mode", "echo", "--max-clients", "1")
     first = open_session(server)
     try:
         first.stdin.write(b"1")
@@ -212,7 +214,7 @@ def test_max_clients_refuses_the_next_connection(make_ssh_server):
 
 
 def test_idle_client_is_dropped(make_ssh_server):
-    server = make_ssh_server("--idle-timeout", "1")
+    server = make_ssh_server("--mode", "echo", "--idle-timeout", "1")
     silent = open_session(server)
     try:
         assert silent.wait(timeout=30) == 255
@@ -228,7 +230,7 @@ def test_idle_client_is_dropped(make_ssh_server):
 
 def test_garbage_and_vanishing_clients_leave_the_server_serving(
         make_ssh_server):
-    server = make_ssh_server()
+    server = make_ssh_server("--mode", "echo")
     for payload in (b"GET / HTTP/1.0\r\n\r\n", b"\xff" * 70000,
                     b"SSH-2.0-x\r\n" + os.urandom(5000),
                     b"SSH-2.0-x\r\n", b""):
@@ -249,7 +251,7 @@ def test_garbage_and_vanishing_clients_leave_the_server_serving(
 
 
 def test_a_flood_is_echoed_in_full(make_ssh_server):
-    server = make_ssh_server()
+    server = make_ssh_server("--mode", "echo")
     data = b"z" * 2_000_000
     result = echo_session(server, data)
     assert result.returncode == 0, result.stderr
@@ -260,10 +262,109 @@ def test_a_flood_is_echoed_in_full(make_ssh_server):
 
 
 def test_soak_many_short_sessions(make_ssh_server):
-    server = make_ssh_server()
+    server = make_ssh_server("--mode", "echo")
     start = time.monotonic()
     for i in range(15):
         result = echo_session(server, f"{i}".encode())
         assert result.stdout == f"echo: '{i}'\r\n".encode(), result.stderr
     assert time.monotonic() - start < 120
     stop_cleanly(server)
+
+
+# -- console mode (telnetsrv's SSHHandler) ---------------------------------
+
+def test_exec_request_runs_one_console_command(make_ssh_server):
+    server = make_ssh_server()
+    assert "console mode" in server.startup[-1]
+    result = run(server.ssh_args("echo", "hi", "there"),
+                 stdin=subprocess.DEVNULL)
+    assert (result.returncode, result.stdout) == (0, b"hi there\r\n")
+    result = run(server.ssh_args("params a 'b c'"), stdin=subprocess.DEVNULL)
+    assert result.stdout == b"['a', 'b c']\r\n"
+    result = run(server.ssh_args("nosuch"), stdin=subprocess.DEVNULL)
+    assert result.stdout == b"unknown command 'nosuch'; try help\r\n"
+    result = run(server.ssh_args("exec", "id"), stdin=subprocess.DEVNULL)
+    assert result.stdout == b"exec: not available on this server\r\n"
+    stop_cleanly(server)
+
+
+def test_console_without_a_terminal_reads_lines(make_ssh_server):
+    server = make_ssh_server()
+    result = run(server.ssh_args(tty="-T"),
+                 input=b'echo a "b  c"\nparams x\\ y z\nbye\n')
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode() == (
+        "Welcome to shellwire, alice.\r\n"
+        "Type help for the commands, bye to leave.\r\n"
+        "alice@shellwire$ a b  c\r\n"
+        "alice@shellwire$ ['x y', 'z']\r\n"
+        "alice@shellwire$ Goodbye\r\n")
+    stop_cleanly(server)
+
+
+def test_console_on_a_terminal_edits_lines_and_shows_timers(
+        make_ssh_server):
+    server = make_ssh_server()
+    args = server.ssh_args(tty="-tt")
+    child = pexpect.spawn(args[0], args[1:], timeout=20, encoding="utf-8")
+    try:
+        child.expect_exact("Welcome to shellwire, alice.\r\n")
+        child.expect_exact("alice@shellwire$ ")
+        child.send("ecx\x7fho x\r")  # a backspace mends "ecx"
+        child.expect_exact("x\r\nalice@shellwire$ ")
+        child.send("\x1b[A\r")  # up arrow: the last line again
+        child.expect_exact("alice@shellwire$ echo x")  # redrawn
+        child.expect_exact("\r\nx\r\n")
+        child.send("timer 1 ding\r")
+        child.expect_exact("alice@shellwire$ ")
+        child.send("ech")  # half typed when the timer fires
+        child.expect_exact("ding\r\n")
+        child.expect_exact("alice@shellwire$ ech")
+        child.send("\x15bye\r")  # Ctrl-U drops "ech"
+        child.expect_exact("Goodbye\r\n")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert child.exitstatus == 0
+    stop_cleanly(server)
+
+
+# -- passwords --------------------------------------------------------------
+
+def test_password_login_against_the_users_file(make_ssh_server):
+    password = os.urandom(9).hex()
+    server = make_ssh_server(authorized=False, users={"alice": password})
+    args = server.ssh_args("echo", "in", password=True)
+    result = run(args, stdin=subprocess.DEVNULL,
+                 env=server.password_env(password))
+    assert (result.returncode, result.stdout) == (0, b"in\r\n"), result.stderr
+    server.wait_for_log("alice logged in (password)")
+    assert password not in server.log_text()
+    stop_cleanly(server)
+
+
+def test_three_wrong_passwords_end_the_connection(make_ssh_server):
+    password = os.urandom(9).hex()
+    server = make_ssh_server(authorized=False, users={"alice": password})
+    args = server.ssh_args("echo", "in", password=True)
+    start = time.monotonic()
+    result = run(args, stdin=subprocess.DEVNULL,
+                 env=server.password_env("not-" + password))
+    took = time.monotonic() - start
+    assert result.returncode == 255
+    assert result.stderr.count(b"Permission denied") >= 2
+    server.wait_for_log(": three wrong passwords")
+    log = server.log_text()
+    for n in (1, 2, 3):
+        assert f"wrong password for alice ({n} of 3)" in log
+    assert "not-" + password not in log and password not in log
+    # Each wrong password costs a pause before the next one is read.
+    assert took >= 2 * 0.9
+    stop_cleanly(server)
+
+
+def test_missing_users_file_stops_start_up(tmp_path):
+    result = run([program("ssh_server"), "-p", "0", "--host-key",
+                  str(tmp_path / "key"), "--users", str(tmp_path / "none")])
+    assert result.returncode == 1
+    assert str(tmp_path / "none").encode() in result.stderr
