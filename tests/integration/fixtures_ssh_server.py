@@ -133,12 +133,17 @@ class SshServer:
                                      self.log_text())
             time.sleep(0.05)
 
-    def lesson_env(self):
-        """Variables and text substitutions for lesson transcripts."""
-        env = {"SSHS_PORT": str(self.port),
-               "SSHS_KEY": str(self.client_key),
-               "SSHS_KNOWN_HOSTS": str(self.known_hosts)}
-        return env, {"-p 2222": f"-p {self.port}"}
+    def lesson_env(self, prefix="SSHS", shown_port=2222):
+        """Variables and text substitutions for lesson transcripts:
+        $SSHS_OPTS holds the options that make ssh use the test's key and
+        known_hosts, and `-p 2222` in a lesson becomes the real port."""
+        opts = (f"-F /dev/null -i {self.client_key} -o IdentitiesOnly=yes "
+                f"-o UserKnownHostsFile={self.known_hosts} "
+                f"-o StrictHostKeyChecking=yes -o BatchMode=yes")
+        env = {f"{prefix}_PORT": str(self.port),
+               f"{prefix}_OPTS": opts,
+               f"{prefix}_KNOWN_HOSTS": str(self.known_hosts)}
+        return env, {f"-p {shown_port}": f"-p {self.port}"}
 
     def stop(self):
         """SIGTERM by pid; the status, with no sanitizer report allowed."""
@@ -176,7 +181,27 @@ def make_ssh_server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def ssh_server(tmp_path_factory):
-    """One echo-mode ssh_server shared by the lessons."""
+    """One console-mode ssh_server shared by the lessons (-p 2222)."""
     server = SshServer(tmp_path_factory.mktemp("ssh_server")).start()
     yield server
+    server.stop()
+
+
+class _EchoLessonServer:
+    """The echo-mode server as lessons see it: $ECHO_OPTS and -p 2022."""
+
+    def __init__(self, server):
+        self.server = server
+
+    def lesson_env(self):
+        return self.server.lesson_env(prefix="ECHO", shown_port=2022)
+
+
+@pytest.fixture(scope="session")
+def ssh_echo_server(tmp_path_factory):
+    """One echo-mode ssh_server shared by the lessons (-p 2022, the port of
+    the Twisted Conch tutorial)."""
+    server = SshServer(tmp_path_factory.mktemp("ssh_echo_server"),
+                       ["--mode", "echo"]).start()
+    yield _EchoLessonServer(server)
     server.stop()
