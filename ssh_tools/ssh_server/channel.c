@@ -26,12 +26,14 @@
 #define WRITE_CHUNK    32768
 #define TERM_MAX_SIDE  10000
 
+static struct channel *new_channel(struct client *client);
 static int on_pty_request(ssh_session session, ssh_channel channel,
                           const char *term, int width, int height, int pxwidth,
                           int pxheight, void *userdata);
 static int on_window_change(ssh_session session, ssh_channel channel, int width,
                             int height, int pxwidth, int pxheight,
                             void *userdata);
+static int clamp_side(int n);
 static int on_shell_request(ssh_session session, ssh_channel channel,
                             void *userdata);
 static int on_exec_request(ssh_session session, ssh_channel channel,
@@ -40,35 +42,54 @@ static int on_data(ssh_session session, ssh_channel channel, void *data,
                    uint32_t len, int is_stderr, void *userdata);
 static void on_eof(ssh_session session, ssh_channel channel, void *userdata);
 static void on_close(ssh_session session, ssh_channel channel, void *userdata);
-static int clamp_side(int n);
+static void flush(struct channel *ch);
+static void finish(struct channel *ch);
 
-/* The client asks for a session channel: one per connection here. */
+/* The client asks for a session channel (a server callback). */
 ssh_channel channel_open(ssh_session session, void *userdata)
 {
     struct client *client = userdata;
+    (void)session;
     client_touch(client);
-    if (!client->authenticated || client->channel != NULL) {
-        client_log(client, "second session channel refused");
+    if (!client->authenticated) {
         return NULL;
     }
-    client->channel = ssh_channel_new(session);
-    if (client->channel == NULL) {
-        client_log(client, "ssh_channel_new: %s", ssh_get_error(session));
+    for (size_t i = 0; i < MAX_CHANNELS; i++) {
+        if (client->channels[i] == NULL) {
+            client->channels[i] = new_channel(client);
+            return client->channels[i] ? client->channels[i]->handle : NULL;
+        }
+    }
+    client_log(client, "channel refused: %d open already", MAX_CHANNELS);
+    return NULL;
+}
+
+static struct channel *new_channel(struct client *client)
+{
+    struct channel *ch = calloc(1, sizeof(*ch));
+    if (ch == NULL) {
         return NULL;
     }
-    struct ssh_channel_callbacks_struct *cb = &client->channel_cb;
-    cb->userdata = client;
-    cb->channel_pty_request_function = on_pty_request;
-    cb->channel_pty_window_change_function = on_window_change;
-    cb->channel_shell_request_function = on_shell_request;
-    cb->channel_exec_request_function = on_exec_request;
-    cb->channel_data_function = on_data;
-    cb->channel_eof_function = on_eof;
-    cb->channel_close_function = on_close;
+    ch->client = client;
+    ch->handle = ssh_channel_new(client->session);
+    if (ch->handle == NULL) {
+        client_log(client, "ssh_channel_new: %s",
+                   ssh_get_error(client->session));
+        free(ch);
+        return NULL;
+    }
+    ch->cb.userdata = ch;
+    ch->cb.channel_pty_request_function = on_pty_request;
+    ch->cb.channel_pty_window_change_function = on_window_change;
+    ch->cb.channel_shell_request_function = on_shell_request;
+    ch->cb.channel_exec_request_function = on_exec_request;
+    ch->cb.channel_data_function = on_data;
+    ch->cb.channel_eof_function = on_eof;
+    ch->cb.channel_close_function = on_close;
     /* Unset callbacks (env, subsystem, x11, agent) are refused by libssh. */
-    ssh_callbacks_init(cb);
-    ssh_set_channel_callbacks(client->channel, cb);
-    return client->channel;
+    ssh_callbacks_init(&ch->cb);
+    ssh_set_channel_callbacks(ch->handle, &ch->cb);
+    return ch;
 }
 
 /* RFC 4254 6.2: the terminal's name and size, kept for the console. */
@@ -76,13 +97,13 @@ static int on_pty_request(ssh_session session, ssh_channel channel,
                           const char *term, int width, int height, int pxwidth,
                           int pxheight, void *userdata)
 {
-    struct client *client = userdata;
+    struct channel *ch = userdata;
     (void)session, (void)channel, (void)pxwidth, (void)pxheight;
-    client_touch(client);
-    snprintf(client->term, sizeof(client->term), "%s", term);
-    client->cols = clamp_side(width);
-    client->rows = clamp_side(height);
-    client->has_pty = 1;
+    client_touch(ch->client);
+    snprintf(ch->term, sizeof(ch->term), "%s", term);
+    ch->cols = clamp_side(width);
+    ch->rows = clamp_side(height);
+    ch->has_pty = 1;
     return PTY_ACCEPT;
 }
 
@@ -91,13 +112,13 @@ static int on_window_change(ssh_session session, ssh_channel channel, int width,
                             int height, int pxwidth, int pxheight,
                             void *userdata)
 {
-    struct client *client = userdata;
+    struct channel *ch = userdata;
     (void)session, (void)channel, (void)pxwidth, (void)pxheight;
-    client_touch(client);
-    client->cols = clamp_side(width);
-    client->rows = clamp_side(height);
-    if (client->console != NULL) {
-        console_set_window(client->console, client->cols, client->rows);
+    client_touch(ch->client);
+    ch->cols = clamp_side(width);
+    ch->rows = clamp_side(height);
+    if (ch->console != NULL) {
+        console_set_window(ch->console, ch->cols, ch->rows);
     }
     return PTY_ACCEPT;
 }
@@ -112,13 +133,13 @@ static int clamp_side(int n)
 static int on_shell_request(ssh_session session, ssh_channel channel,
                             void *userdata)
 {
-    struct client *client = userdata;
+    struct channel *ch = userdata;
     (void)session, (void)channel;
-    client_touch(client);
-    if (client->server->cfg.mode == MODE_ECHO) {
+    client_touch(ch->client);
+    if (ch->client->server->cfg.mode == MODE_ECHO) {
         return REQUEST_ACCEPT;
     }
-    if (client->console != NULL || mode_start_console(client) < 0) {
+    if (ch->console != NULL || mode_start_console(ch) < 0) {
         return REQUEST_DENY;
     }
     return REQUEST_ACCEPT;
@@ -128,14 +149,14 @@ static int on_shell_request(ssh_session session, ssh_channel channel,
 static int on_exec_request(ssh_session session, ssh_channel channel,
                            const char *command, void *userdata)
 {
-    struct client *client = userdata;
+    struct channel *ch = userdata;
     (void)session, (void)channel;
-    client_touch(client);
-    if (client->server->cfg.mode == MODE_ECHO) {
-        client_log(client, "exec request refused in echo mode");
+    client_touch(ch->client);
+    if (ch->client->server->cfg.mode == MODE_ECHO) {
+        client_log(ch->client, "exec request refused in echo mode");
         return REQUEST_DENY;
     }
-    if (client->console != NULL || mode_run_command(client, command) < 0) {
+    if (ch->console != NULL || mode_run_command(ch, command) < 0) {
         return REQUEST_DENY;
     }
     return REQUEST_ACCEPT;
@@ -145,89 +166,115 @@ static int on_exec_request(ssh_session session, ssh_channel channel,
 static int on_data(ssh_session session, ssh_channel channel, void *data,
                    uint32_t len, int is_stderr, void *userdata)
 {
-    struct client *client = userdata;
+    struct channel *ch = userdata;
     (void)session, (void)channel, (void)is_stderr;
-    client_touch(client);
-    mode_input(client, data, len);
+    client_touch(ch->client);
+    mode_input(ch, data, len);
     return (int)len;
 }
 
 static void on_eof(ssh_session session, ssh_channel channel, void *userdata)
 {
-    struct client *client = userdata;
+    struct channel *ch = userdata;
     (void)session, (void)channel;
-    client_touch(client);
-    client->got_eof = 1;
+    client_touch(ch->client);
+    ch->got_eof = 1;
 }
 
 static void on_close(ssh_session session, ssh_channel channel, void *userdata)
 {
-    struct client *client = userdata;
+    struct channel *ch = userdata;
     (void)session, (void)channel;
-    client->got_eof = 1;
+    ch->got_eof = 1;
 }
 
-/* Queue bytes for the client; channel_flush sends what its window allows. */
-void channel_send(struct client *client, const char *bytes, size_t len)
+/* Queue bytes for the client; flush() sends what its window allows. */
+void channel_send(struct channel *ch, const char *bytes, size_t len)
 {
-    if (client->drop != NULL) {
+    struct client *client = ch->client;
+    if (client->drop != NULL || ch->closed) {
         return;
     }
-    if (client->out_len + len > MAX_PENDING_OUTPUT) {
+    if (ch->out_len + len > MAX_PENDING_OUTPUT) {
         client->drop = "sends faster than it reads";
         return;
     }
-    if (client->out_len + len > client->out_cap) {
-        size_t cap = client->out_cap == 0 ? 4096 : client->out_cap;
-        while (cap < client->out_len + len) {
+    if (ch->out_len + len > ch->out_cap) {
+        size_t cap = ch->out_cap == 0 ? 4096 : ch->out_cap;
+        while (cap < ch->out_len + len) {
             cap *= 2;
         }
-        char *grown = realloc(client->out, cap);
+        char *grown = realloc(ch->out, cap);
         if (grown == NULL) {
             client->drop = "out of memory";
             return;
         }
-        client->out = grown;
-        client->out_cap = cap;
+        ch->out = grown;
+        ch->out_cap = cap;
     }
-    memcpy(client->out + client->out_len, bytes, len);
-    client->out_len += len;
+    memcpy(ch->out + ch->out_len, bytes, len);
+    ch->out_len += len;
+}
+
+/* After each poll: send queued output, and close a finished channel. */
+void channel_tend(struct channel *ch)
+{
+    mode_tick(ch);
+    flush(ch);
+    if (ch->got_eof && ch->out_len == 0) {
+        finish(ch);
+    }
 }
 
 /*
  * Send queued output, never more than the client's window (RFC 4254 5.2):
  * libssh would otherwise wait for a window adjust inside this call.
  */
-void channel_flush(struct client *client)
+static void flush(struct channel *ch)
 {
-    while (client->out_len > 0 && client->channel != NULL &&
-           !client->channel_done) {
-        size_t room = ssh_channel_window_size(client->channel);
-        size_t n = client->out_len < room ? client->out_len : room;
+    while (ch->out_len > 0 && !ch->closed) {
+        size_t room = ssh_channel_window_size(ch->handle);
+        size_t n = ch->out_len < room ? ch->out_len : room;
         n = n < WRITE_CHUNK ? n : WRITE_CHUNK;
         if (n == 0) {
             return;
         }
-        int sent = ssh_channel_write(client->channel, client->out, n);
+        int sent = ssh_channel_write(ch->handle, ch->out, n);
         if (sent < 0) {
-            client->drop = "channel write failed";
+            ch->client->drop = "channel write failed";
             return;
         }
-        memmove(client->out, client->out + sent, client->out_len - sent);
-        client->out_len -= sent;
+        memmove(ch->out, ch->out + sent, ch->out_len - sent);
+        ch->out_len -= sent;
     }
 }
 
 /* The session is over: exit status 0, EOF, CLOSE (RFC 4254 6.10, 5.3). */
-void channel_finish(struct client *client)
+static void finish(struct channel *ch)
 {
-    if (client->channel == NULL || client->channel_done) {
+    if (ch->closed) {
         return;
     }
-    client->channel_done = 1;
-    if (ssh_channel_is_open(client->channel)) {
-        ssh_channel_request_send_exit_status(client->channel, 0);
-        ssh_channel_send_eof(client->channel);
+    ch->closed = 1;
+    if (ssh_channel_is_open(ch->handle)) {
+        ssh_channel_request_send_exit_status(ch->handle, 0);
+        ssh_channel_send_eof(ch->handle);
     }
-    ssh_channel_close(client->channel);
+    ssh_channel_close(ch->handle);
+}
+
+/*
+ * Free CH.  libssh frees its half once the client's CLOSE has come too,
+ * and must not call back into CH after this: its callbacks go first.
+ */
+void channel_release(struct channel *ch)
+{
+    if (ch == NULL) {
+        return;
+    }
+    ssh_remove_channel_callbacks(ch->handle, &ch->cb);
+    ssh_channel_free(ch->handle);
+    console_free(ch->console);
+    free(ch->out);
+    free(ch);
 }

@@ -21,7 +21,6 @@
 #include <libssh/libssh.h>
 #include <libssh/server.h>
 
-#include "common/console.h"
 #include "common/net.h"
 #include "server.h"
 
@@ -193,8 +192,12 @@ static int poll_timeout_ms(const struct server *server)
         if (client != NULL && client->pause && !client->in_event) {
             left = -ms_since(&client->paused_until);
             left = left > 0 ? left : 0;
-        } else if (client != NULL) {
-            left = mode_wait_ms(client);
+        }
+        for (size_t i = 0; client != NULL && i < MAX_CHANNELS; i++) {
+            long long timer = client->channels[i] != NULL
+                                  ? mode_wait_ms(client->channels[i])
+                                  : -1;
+            left = timer >= 0 && (left < 0 || timer < left) ? timer : left;
         }
         if (left >= 0 && left < wait) {
             wait = left;
@@ -222,13 +225,19 @@ static void tend_client(struct server *server, size_t slot)
         return;
     }
     pause_client(client);
-    mode_tick(client);
-    channel_flush(client);
-    if (client->got_eof && client->out_len == 0) {
-        /* Close our side, then keep polling until the client hangs up:
-         * dropping the connection now makes OpenSSH's client report a
-         * broken pipe. */
-        channel_finish(client);
+    for (size_t i = 0; i < MAX_CHANNELS; i++) {
+        struct channel *ch = client->channels[i];
+        if (ch == NULL) {
+            continue;
+        }
+        channel_tend(ch);
+        /* A closed channel goes, but the connection stays until the client
+         * hangs up: dropping it now makes OpenSSH's client report a broken
+         * pipe. */
+        if (ch->closed) {
+            channel_release(ch);
+            client->channels[i] = NULL;
+        }
     }
 }
 
@@ -262,13 +271,13 @@ static void remove_client(struct server *server, size_t slot, const char *why)
     if (client->in_event) {
         ssh_event_remove_session(server->event, client->session);
     }
+    for (size_t i = 0; i < MAX_CHANNELS; i++) {
+        channel_release(client->channels[i]);
+    }
     if (client->session != NULL) {
-        /* ssh_free frees the channel as well. */
         ssh_disconnect(client->session);
         ssh_free(client->session);
     }
-    console_free(client->console);
-    free(client->out);
     free(client);
     server->clients[slot] = NULL;
     server->client_count--;

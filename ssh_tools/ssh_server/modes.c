@@ -17,49 +17,49 @@
 #define CRLF        "\r\n"
 #define CTRL_D      '\x04'
 
-static void echo_bytes(struct client *client, const char *bytes, size_t len);
-static struct console *new_console(struct client *client);
+static void echo_bytes(struct channel *ch, const char *bytes, size_t len);
+static struct console *new_console(struct channel *ch);
 static void console_write(void *ctx, const char *buf, size_t len);
 static void console_line(void *ctx, const char *line);
 
 /* RFC 4254 5.2: bytes from the client, for the session's mode. */
-void mode_input(struct client *client, const char *bytes, size_t len)
+void mode_input(struct channel *ch, const char *bytes, size_t len)
 {
-    if (client->server->cfg.mode == MODE_ECHO) {
-        echo_bytes(client, bytes, len);
+    if (ch->client->server->cfg.mode == MODE_ECHO) {
+        echo_bytes(ch, bytes, len);
         /* On a terminal, Ctrl-D arrives as a byte, not as EOF. */
         if (len == 1 && bytes[0] == CTRL_D) {
-            client->got_eof = 1;
+            ch->got_eof = 1;
         }
-    } else if (client->console != NULL &&
-               console_input(client->console, bytes, len) == CONSOLE_OVER) {
-        client->got_eof = 1; /* bye, or Ctrl-D on an empty line */
+    } else if (ch->console != NULL &&
+               console_input(ch->console, bytes, len) == CONSOLE_OVER) {
+        ch->got_eof = 1; /* bye, or Ctrl-D on an empty line */
     }
 }
 
 /* Conch's dataReceived: "echo: " + repr(bytes) + "\r\n". */
-static void echo_bytes(struct client *client, const char *bytes, size_t len)
+static void echo_bytes(struct channel *ch, const char *bytes, size_t len)
 {
     char *text = repr_python(bytes, len);
     if (text == NULL) {
-        client->drop = "out of memory";
+        ch->client->drop = "out of memory";
         return;
     }
-    channel_send(client, ECHO_PREFIX, strlen(ECHO_PREFIX));
-    channel_send(client, text, strlen(text));
-    channel_send(client, CRLF, strlen(CRLF));
+    channel_send(ch, ECHO_PREFIX, strlen(ECHO_PREFIX));
+    channel_send(ch, text, strlen(text));
+    channel_send(ch, CRLF, strlen(CRLF));
     free(text);
 }
 
 /* A shell request: the console, editing lines itself if there is a pty. */
-int mode_start_console(struct client *client)
+int mode_start_console(struct channel *ch)
 {
-    client->console = new_console(client);
-    if (client->console == NULL) {
+    ch->console = new_console(ch);
+    if (ch->console == NULL) {
         return -1;
     }
-    console_set_echo(client->console, client->has_pty);
-    console_start(client->console, client->user, NULL);
+    console_set_echo(ch->console, ch->has_pty);
+    console_start(ch->console, ch->client->user, NULL);
     return 0;
 }
 
@@ -68,37 +68,37 @@ int mode_start_console(struct client *client)
  * prompt.  The console has no call for that, so the welcome is thrown
  * away, and the prompt it ends with is cut from the command's output.
  */
-int mode_run_command(struct client *client, const char *command)
+int mode_run_command(struct channel *ch, const char *command)
 {
-    client->console = new_console(client);
-    if (client->console == NULL) {
+    ch->console = new_console(ch);
+    if (ch->console == NULL) {
         return -1;
     }
-    client->capture = 1;
-    console_start(client->console, client->user, "");
-    client->capture = 0;
+    ch->capture = 1;
+    console_start(ch->console, ch->client->user, "");
+    ch->capture = 0;
     size_t len = strlen(command);
     char *line = malloc(len + 2);
     if (line == NULL) {
         return -1;
     }
     snprintf(line, len + 2, "%s\n", command);
-    client->cut_prompt = 1;
-    console_input(client->console, line, len + 1);
-    client->cut_prompt = 0;
+    ch->cut_prompt = 1;
+    console_input(ch->console, line, len + 1);
+    ch->cut_prompt = 0;
     free(line);
-    client->got_eof = 1;
+    ch->got_eof = 1;
     return 0;
 }
 
-static struct console *new_console(struct client *client)
+static struct console *new_console(struct channel *ch)
 {
     const struct console_io io = {
-        .ctx = client, .write = console_write, .line = console_line};
+        .ctx = ch, .write = console_write, .line = console_line};
     struct console *c = console_new(&io);
     if (c != NULL) {
-        console_set_term(c, client->term[0] != '\0' ? client->term : "dumb");
-        console_set_window(c, client->cols, client->rows);
+        console_set_term(c, ch->term[0] != '\0' ? ch->term : "dumb");
+        console_set_window(c, ch->cols, ch->rows);
     }
     return c;
 }
@@ -106,8 +106,8 @@ static struct console *new_console(struct client *client)
 /* The console's output goes to the channel, as one piece per call. */
 static void console_write(void *ctx, const char *buf, size_t len)
 {
-    struct client *client = ctx;
-    if (client->capture) {
+    struct channel *ch = ctx;
+    if (ch->capture) {
         /* The welcome: what follows its last CR LF is the prompt. */
         const char *end = buf + len;
         const char *prompt = end;
@@ -115,17 +115,17 @@ static void console_write(void *ctx, const char *buf, size_t len)
             prompt--;
         }
         size_t n = (size_t)(end - prompt);
-        n = n < sizeof(client->prompt) ? n : sizeof(client->prompt) - 1;
-        memcpy(client->prompt, prompt, n);
-        client->prompt[n] = '\0';
+        n = n < sizeof(ch->prompt) ? n : sizeof(ch->prompt) - 1;
+        memcpy(ch->prompt, prompt, n);
+        ch->prompt[n] = '\0';
         return;
     }
-    size_t plen = strlen(client->prompt);
-    if (client->cut_prompt && plen > 0 && len >= plen &&
-        memcmp(buf + len - plen, client->prompt, plen) == 0) {
+    size_t plen = strlen(ch->prompt);
+    if (ch->cut_prompt && plen > 0 && len >= plen &&
+        memcmp(buf + len - plen, ch->prompt, plen) == 0) {
         len -= plen;
     }
-    channel_send(client, buf, len);
+    channel_send(ch, buf, len);
 }
 
 /* The console only sends lines here after console_ask(), never used. */
@@ -135,24 +135,24 @@ static void console_line(void *ctx, const char *line)
 }
 
 /* Deliver the console's timer messages that are due. */
-void mode_tick(struct client *client)
+void mode_tick(struct channel *ch)
 {
-    if (client->console == NULL) {
+    if (ch->console == NULL) {
         return;
     }
-    long long due = console_deadline(client->console);
+    long long due = console_deadline(ch->console);
     if (due >= 0 && due <= console_now_ms()) {
-        console_tick(client->console);
+        console_tick(ch->console);
     }
 }
 
 /* Milliseconds until the client's next timer, or -1 if none. */
-long long mode_wait_ms(const struct client *client)
+long long mode_wait_ms(const struct channel *ch)
 {
-    if (client->console == NULL) {
+    if (ch->console == NULL) {
         return -1;
     }
-    long long due = console_deadline(client->console);
+    long long due = console_deadline(ch->console);
     if (due < 0) {
         return -1;
     }

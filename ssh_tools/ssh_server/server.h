@@ -17,6 +17,9 @@
 
 /* Password failures before the connection is dropped (three strikes). */
 #define MAX_PASSWORD_FAILURES 3
+/* Channels one connection may have open at once (ssh_commands opens one
+ * per command, OpenSSH's ControlMaster one per ssh command). */
+#define MAX_CHANNELS 8
 /* How long a client waits after a wrong password. */
 #define PASSWORD_DELAY_S 1
 /* Output waiting for the client's window beyond this: the client is
@@ -42,35 +45,42 @@ struct config {
     long idle_timeout_s; /* 0: never */
 };
 
-/* One connected client: its SSH session and its one session channel. */
-struct client {
-    struct server *server;
-    ssh_session session;
-    ssh_channel channel;
-    /* libssh keeps pointers to these, so they live as long as the session. */
-    struct ssh_server_callbacks_struct server_cb;
-    struct ssh_channel_callbacks_struct channel_cb;
-    char peer[80]; /* "127.0.0.1 port 50412", for the log */
-    char user[64];
+/* One session channel (RFC 4254 6): its requests, its mode, its output. */
+struct channel {
+    struct client *client;
+    ssh_channel handle;
+    /* libssh keeps a pointer to this as long as the channel lives. */
+    struct ssh_channel_callbacks_struct cb;
     char term[32]; /* from pty-req */
     int cols, rows;
     int has_pty;
     struct console *console; /* console mode, once shell or exec came */
-    int capture;             /* modes.c: keep the console's prompt ... */
-    int cut_prompt;          /* ... and cut it from an exec's output */
+    int capture;    /* keep the console's prompt (exec, in modes.c) ... */
+    int cut_prompt; /* ... and cut it from the command's output */
     char prompt[128];
+    int got_eof; /* the client sent EOF, or the session is over */
+    int closed;  /* we sent EOF and CLOSE: free it */
+    char *out;   /* bytes the client's window has no room for yet */
+    size_t out_len;
+    size_t out_cap;
+};
+
+/* One connected client: its SSH session and its channels. */
+struct client {
+    struct server *server;
+    ssh_session session;
+    /* libssh keeps a pointer to this as long as the session lives. */
+    struct ssh_server_callbacks_struct server_cb;
+    struct channel *channels[MAX_CHANNELS];
+    char peer[80]; /* "127.0.0.1 port 50412", for the log */
+    char user[64];
     int authenticated;
     int password_failures;
     int in_event; /* the session is in the server's ssh_event */
     int pause;    /* a wrong password: leave the event for a while */
     struct timespec last_active;
-    struct timespec paused_until; /* after a wrong password */
-    int got_eof;                  /* the client sent EOF or Ctrl-D */
-    int channel_done;             /* we sent EOF and CLOSE */
+    struct timespec paused_until;
     const char *drop; /* why to disconnect at the next turn, or NULL */
-    char *out;        /* bytes the client's window has no room for */
-    size_t out_len;
-    size_t out_cap;
 };
 
 struct server {
@@ -98,24 +108,25 @@ void auth_free_keys(struct server *server);
 /* auth.c: the authentication callbacks and methods for CLIENT. */
 void auth_set_callbacks(struct client *client);
 
-/* modes.c: echo or console, for the bytes and requests of a session. */
-void mode_input(struct client *client, const char *bytes, size_t len);
-int mode_start_console(struct client *client);
-int mode_run_command(struct client *client, const char *command);
-void mode_tick(struct client *client);
-long long mode_wait_ms(const struct client *client);
-
-/* channel.c: the session-channel callbacks, and output to the client. */
+/* channel.c: open a session channel (a server callback), queue output for
+ * it, send what fits and close it when done (after each poll), free it. */
 ssh_channel channel_open(ssh_session session, void *userdata);
-void channel_send(struct client *client, const char *bytes, size_t len);
-void channel_flush(struct client *client);
-void channel_finish(struct client *client);
+void channel_send(struct channel *ch, const char *bytes, size_t len);
+void channel_tend(struct channel *ch);
+void channel_release(struct channel *ch);
+
+/* modes.c: echo or console, for the bytes and requests of a channel. */
+void mode_input(struct channel *ch, const char *bytes, size_t len);
+int mode_start_console(struct channel *ch);
+int mode_run_command(struct channel *ch, const char *command);
+void mode_tick(struct channel *ch);
+long long mode_wait_ms(const struct channel *ch);
 
 /* loop.c: serve until SIGINT or SIGTERM (caught from server_catch_signals
  * on); 0, or -1 if the loop failed. */
 int server_catch_signals(void);
 int server_run(struct server *server);
-/* loop.c: the seconds-resolution clock for time-outs, and a log line. */
+/* loop.c: note activity (for --idle-timeout), and a log line. */
 void client_touch(struct client *client);
 void client_log(const struct client *client, const char *format, ...)
     __attribute__((format(printf, 2, 3)));

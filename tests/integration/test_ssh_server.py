@@ -368,3 +368,20 @@ def test_missing_users_file_stops_start_up(tmp_path):
                   str(tmp_path / "key"), "--users", str(tmp_path / "none")])
     assert result.returncode == 1
     assert str(tmp_path / "none").encode() in result.stderr
+
+
+def test_ssh_commands_runs_each_command_on_its_own_channel(make_ssh_server):
+    """Our own libssh2 client: three channels, one after another, on one
+    connection."""
+    server = make_ssh_server()
+    result = run([program("ssh_commands"), "-p", str(server.port), "-i",
+                  str(server.client_key), "--known-hosts",
+                  str(server.known_hosts), "127.0.0.1", "alice",
+                  "echo a", "params b c", "nosuch"])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (b"\"a\\r\\n\"\n"
+                             b"\"['b', 'c']\\r\\n\"\n"
+                             b"\"unknown command 'nosuch'; try help\\r\\n\"\n")
+    log = server.log_text()
+    assert log.count("logged in") == 1
+    stop_cleanly(server)
