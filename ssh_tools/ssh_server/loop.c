@@ -139,6 +139,7 @@ static void add_client(struct server *server, int fd)
         snprintf(client->peer, sizeof(client->peer), "?");
     }
     client_touch(client);
+    client->connected = client->last_active;
     size_t slot = 0;
     while (server->clients[slot] != NULL) {
         slot++;
@@ -146,7 +147,7 @@ static void add_client(struct server *server, int fd)
     server->clients[slot] = client;
     server->client_count++;
     if (start_session(client, fd) < 0) {
-        remove_client(server, slot, "could not start the SSH session");
+        remove_client(server, slot, "handshake failed");
     } else {
         client_log(client, "connected");
     }
@@ -211,6 +212,7 @@ static void tend_client(struct server *server, size_t slot)
 {
     struct client *client = server->clients[slot];
     long long idle_ms = ms_since(&client->last_active);
+    long long connected_ms = ms_since(&client->connected);
     if (ssh_get_status(client->session) & (SSH_CLOSED | SSH_CLOSED_ERROR)) {
         remove_client(server, slot, "disconnected");
         return;
@@ -222,6 +224,11 @@ static void tend_client(struct server *server, size_t slot)
     if (server->cfg.idle_timeout_s > 0 &&
         idle_ms >= server->cfg.idle_timeout_s * 1000) {
         remove_client(server, slot, "idle time-out");
+        return;
+    }
+    /* As sshd's LoginGraceTime: a slot is not for sitting in unknown. */
+    if (!client->authenticated && connected_ms >= LOGIN_GRACE_S * 1000) {
+        remove_client(server, slot, "no login in time");
         return;
     }
     pause_client(client);

@@ -223,11 +223,11 @@ static void print_help(void)
            "      --idle-timeout SECONDS drop a silent client (default %d; "
            "0: never)\n"
            "  -h, --help, -V, --version\n\n"
-           "At least one way to log in must be given.  Three wrong "
-           "passwords end a\nconnection.  SIGINT or SIGTERM stops the "
-           "server.\n\n",
+           "At least one way to log in must be given.  A client has %d s "
+           "to log in;\nthree wrong passwords end its connection.  SIGINT "
+           "or SIGTERM stops the\nserver.\n\n",
            USAGE, DEFAULT_ADDR, DEFAULT_PORT, DEFAULT_HOST_KEY,
-           DEFAULT_MAX_CLIENTS, DEFAULT_IDLE_TIMEOUT);
+           DEFAULT_MAX_CLIENTS, DEFAULT_IDLE_TIMEOUT, LOGIN_GRACE_S);
     cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_USAGE);
 }
 

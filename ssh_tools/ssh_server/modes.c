@@ -96,8 +96,8 @@ static struct console *new_console(struct channel *ch)
     const struct console_io io = {
         .ctx = ch, .write = console_write, .line = console_line};
     struct console *c = console_new(&io);
-    if (c != NULL) {
-        console_set_term(c, ch->term[0] != '\0' ? ch->term : "dumb");
+    if (c != NULL && ch->has_pty) {
+        console_set_term(c, ch->term);
         console_set_window(c, ch->cols, ch->rows);
     }
     return c;

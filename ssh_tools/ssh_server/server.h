@@ -20,6 +20,8 @@
 /* Channels one connection may have open at once (ssh_commands opens one
  * per command, OpenSSH's ControlMaster one per ssh command). */
 #define MAX_CHANNELS 8
+/* Seconds a client has to log in, as sshd's LoginGraceTime. */
+#define LOGIN_GRACE_S 60
 /* How long a client waits after a wrong password. */
 #define PASSWORD_DELAY_S 1
 /* Output waiting for the client's window beyond this: the client is
@@ -78,6 +80,7 @@ struct client {
     int password_failures;
     int in_event; /* the session is in the server's ssh_event */
     int pause;    /* a wrong password: leave the event for a while */
+    struct timespec connected;
     struct timespec last_active;
     struct timespec paused_until;
     const char *drop; /* why to disconnect at the next turn, or NULL */

@@ -291,13 +291,16 @@ def test_exec_request_runs_one_console_command(make_ssh_server):
 def test_console_without_a_terminal_reads_lines(make_ssh_server):
     server = make_ssh_server()
     result = run(server.ssh_args(tty="-T"),
-                 input=b'echo a "b  c"\nparams x\\ y z\nbye\n')
+                 input=b'echo a "b  c"\nparams x\\ y z\ninfo\nbye\n')
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode() == (
         "Welcome to shellwire, alice.\r\n"
         "Type help for the commands, bye to leave.\r\n"
         "alice@shellwire$ a b  c\r\n"
         "alice@shellwire$ ['x y', 'z']\r\n"
+        "alice@shellwire$ Username: alice, terminal type: (unknown)\r\n"
+        "Window size: (unknown)\r\n"
+        "Session time: 0:00:00\r\n"
         "alice@shellwire$ Goodbye\r\n")
     stop_cleanly(server)
 
@@ -315,6 +318,9 @@ def test_console_on_a_terminal_edits_lines_and_shows_timers(
         child.send("\x1b[A\r")  # up arrow: the last line again
         child.expect_exact("alice@shellwire$ echo x")  # redrawn
         child.expect_exact("\r\nx\r\n")
+        child.setwinsize(60000, 65535)  # rows, cols: clamped to 10000
+        child.send("info\r")
+        child.expect_exact("Window size: 10000x10000\r\n")
         child.send("timer 1 ding\r")
         child.expect_exact("alice@shellwire$ ")
         child.send("ech")  # half typed when the timer fires
@@ -384,4 +390,27 @@ def test_ssh_commands_runs_each_command_on_its_own_channel(make_ssh_server):
                              b"\"unknown command 'nosuch'; try help\\r\\n\"\n")
     log = server.log_text()
     assert log.count("logged in") == 1
+    stop_cleanly(server)
+
+
+def test_console_sessions_at_once_with_long_lines(make_ssh_server):
+    """Eight console sessions together, one of them sending a line far over
+    the console's limit: each gets its own answers."""
+    server = make_ssh_server()
+    clients = [open_session(server) for _ in range(8)]
+    try:
+        for i, client in enumerate(clients):
+            line = b"x" * 100_000 if i == 3 else f"echo c{i}".encode()
+            client.stdin.write(line + b"\nbye\n")
+            client.stdin.close()
+        for i, client in enumerate(clients):
+            out = client.stdout.read().decode()
+            assert client.wait(timeout=30) == 0
+            answer = "line too long" if i == 3 else f"$ c{i}\r\n"
+            assert answer in out and out.endswith("$ Goodbye\r\n"), out
+    finally:
+        for client in clients:
+            if client.poll() is None:
+                client.kill()
+                client.wait()
     stop_cleanly(server)
