@@ -35,10 +35,10 @@ stop_services() {
     exit 0
 }
 
-# Remember a service started in the background: its pid, in a pid file.
+# Remember a service started in the background: its pid, also in a file.
 started() {
     pids="$pids $!"
-    echo "$!" >"$LAB_RUN/$1.pid"
+    echo "$!" >"$LAB_RUN/pids/$1"
     lab_say "$1 started, pid $!"
 }
 
@@ -203,7 +203,8 @@ set_up_client() {
 }
 
 trap stop_services INT TERM
-install -d -m 755 "$LAB_RUN"
+install -d -m 755 "$LAB_RUN" "$LAB_RUN/pids"
+rm -f "$LAB_RUN/pids/"*
 make_client_key
 server=no
 for service in "$@"; do
