@@ -23,7 +23,7 @@ LAB_PASSWORD=${LAB_PASSWORD:-abc123}
 LAB_KEYS=${LAB_KEYS:-$LAB_TOP/lab-keys}
 # This host's name as clients type it, the servers h1 waits for, and
 # the address the servers listen on.
-LAB_NAME=${LAB_NAME:-$(hostname)}
+LAB_NAME=${LAB_NAME:-$(uname -n)}
 LAB_SERVERS=${LAB_SERVERS:-}
 LAB_ADDR=${LAB_ADDR:-0.0.0.0}
 TELNETD_PORT=${TELNETD_PORT:-23}
