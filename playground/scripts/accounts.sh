@@ -38,7 +38,9 @@ make_account() {
         rm -rf "$home/lessons"
         cp -R "$LAB_SHARE/lessons" "$home/lessons"
     fi
-    lab_own "$1" "$home"
+    # Only what is made here: root's home may hold much else.
+    lab_own "$1" "$home/.ssh"
+    lab_own "$1" "$home/lessons"
 }
 
 if lab_is_system && [ "$(id -u)" -ne 0 ]; then

@@ -58,9 +58,10 @@ lab_home() {
     fi
 }
 
-# Give file or directory $2 to lab user $1 (only real accounts have owners).
+# Give file or directory $2, and all in it, to lab user $1 (only real
+# accounts have owners).
 lab_own() {
-    if lab_is_system; then
+    if lab_is_system && [ -e "$2" ]; then
         chown -R "$1:" "$2"
     fi
 }

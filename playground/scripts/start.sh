@@ -24,22 +24,45 @@ fi
 HOST_KEYS=$LAB_KEYS/hosts/$LAB_NAME
 pids=""
 
-# Stop every service this script started, by pid, then exit.
+# Stop every service this script started, by pid, then exit with status
+# $1 (default 0).
 stop_services() {
-    trap - INT TERM
+    trap - INT TERM EXIT
     for pid in $pids; do
         kill "$pid" 2>/dev/null || true
     done
     wait
     lab_say "stopped"
-    exit 0
+    exit "${1:-0}"
 }
 
-# Remember a service started in the background: its pid, also in a file.
+# Remember service $1, just started in the background: its pid, also in a
+# file.  Then wait until it accepts connections on port $2, if given.
 started() {
-    pids="$pids $!"
-    echo "$!" >"$LAB_RUN/pids/$1"
-    lab_say "$1 started, pid $!"
+    pid=$!
+    pids="$pids $pid"
+    echo "$pid" >"$LAB_RUN/pids/$1"
+    if [ $# -gt 1 ] && ! wait_for_port "$pid" "$2"; then
+        lab_say "$1 is not listening on port $2: see $LAB_RUN/$1.log" >&2
+        stop_services 1
+    fi
+    lab_say "$1 started, pid $pid"
+}
+
+# Wait up to 10 s for port $2 to accept, while process $1 lives.  Perl's
+# sockets, since perl is on every Debian system and nc is not.
+wait_for_port() {
+    addr=$LAB_ADDR
+    [ "$addr" = 0.0.0.0 ] && addr=127.0.0.1
+    tries=0
+    while kill -0 "$1" 2>/dev/null && [ $tries -lt 100 ]; do
+        ADDR=$addr PORT=$2 perl -MIO::Socket::INET -e \
+            'IO::Socket::INET->new(PeerAddr => $ENV{ADDR},
+                 PeerPort => $ENV{PORT}) or exit 1' && return 0
+        sleep 0.1
+        tries=$((tries + 1))
+    done
+    return 1
 }
 
 # The client key all hosts share.  The first host to start makes it; the
@@ -110,8 +133,8 @@ start_telnetd() {
     echo "$LAB_ADDR:$TELNETD_PORT stream tcp nowait $user" \
         "/usr/sbin/telnetd telnetd $login" >"$conf"
     /usr/sbin/inetutils-inetd -d -p"$LAB_RUN/inetd.pid" "$conf" \
-        >"$LAB_RUN/inetd.log" 2>&1 &
-    started telnetd
+        >"$LAB_RUN/telnetd.log" 2>&1 &
+    started telnetd "$TELNETD_PORT"
 }
 
 # OpenSSH's sshd with a configuration of our own.
@@ -124,7 +147,7 @@ start_sshd() {
     write_sshd_config >"$LAB_ETC/sshd_config"
     /usr/sbin/sshd -D -e -f "$LAB_ETC/sshd_config" \
         2>"$LAB_RUN/sshd.log" &
-    started sshd
+    started sshd "$SSHD_PORT"
     publish_host_keys "$SSHD_PORT" sshd ssh_host_ed25519_key \
         ssh_host_ecdsa_key
 }
@@ -159,7 +182,7 @@ start_telnet_server() {
     fi
     "$LAB_BIN/telnet_server" -b "$LAB_ADDR" -p "$TELNET_SERVER_PORT" \
         --users "$LAB_ETC/users" >"$LAB_RUN/telnet_server.log" 2>&1 &
-    started telnet_server
+    started telnet_server "$TELNET_SERVER_PORT"
 }
 
 # Our ssh_server, with the lab accounts and the shared client key.
@@ -174,7 +197,7 @@ start_ssh_server() {
         --users "$LAB_ETC/users" \
         --authorized-keys "$LAB_ETC/authorized_keys" \
         >"$LAB_RUN/ssh_server.log" 2>&1 &
-    started ssh_server
+    started ssh_server "$SSH_SERVER_PORT"
     publish_host_keys "$SSH_SERVER_PORT" ssh_server ssh_server_ed25519_key
 }
 
@@ -203,6 +226,8 @@ set_up_client() {
 }
 
 trap stop_services INT TERM
+# A failed step stops what was started before it.
+trap 'stop_services 1' EXIT
 install -d -m 755 "$LAB_RUN" "$LAB_RUN/pids"
 rm -f "$LAB_RUN/pids/"*
 make_client_key

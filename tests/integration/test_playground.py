@@ -332,3 +332,43 @@ def test_scripts_are_shellcheck_clean():
     scripts = sorted(str(p) for p in PLAYGROUND.rglob("*.sh"))
     result = run(["shellcheck", *scripts], env=_script_env(), text=True)
     assert result.returncode == 0, result.stdout
+
+
+def _private_namespaces_work():
+    """True if unshare can make the namespaces playground_chroot.sh needs."""
+    if os.geteuid() != 0 or shutil.which("unshare") is None:
+        return False
+    probe = subprocess.run(
+        ["unshare", "--mount", "--net", "--pid", "--uts", "--fork",
+         "--mount-proc", "true"], capture_output=True)
+    return probe.returncode == 0
+
+
+def test_image_steps_as_root_in_a_private_root(tmp_path):
+    """The Dockerfile's steps with ROOT "/": real accounts, real login."""
+    if not _private_namespaces_work():
+        pytest.skip("needs root and unshare(1) for private namespaces")
+    variables = _make_variables()
+    if Path(variables[-1].split("=", 1)[1]).is_absolute():
+        pytest.skip("the build is outside the repository, which is all "
+                    "the private root sees")
+    passwd_before = _passwd_digest()
+    result = subprocess.run(
+        ["unshare", "--mount", "--net", "--pid", "--uts", "--fork",
+         "--mount-proc", str(REPO / "tests/integration/playground_chroot.sh"),
+         str(REPO), str(tmp_path), *variables],
+        capture_output=True, text=True, timeout=120, env=_script_env())
+    if result.returncode == 77:
+        pytest.skip(result.stderr.strip())
+    assert _passwd_digest() == passwd_before, "/etc/passwd changed"
+    assert result.returncode == 0, result.stdout + result.stderr
+    expected = [
+        "check home: /home/brandon",
+        "check lessons: /home/brandon/lessons/01-shell.md",
+        "check root to brandon@www: Success",
+        "check brandon to root@ftp: Success",
+        "check password to www: Success",
+        "check telnetd login: brandon"]
+    if (BIN / "ssh_commands").exists():
+        expected.insert(4, 'check ssh_commands: "Hello, world!\\n"')
+    assert result.stdout.splitlines() == expected, result.stderr
