@@ -34,4 +34,11 @@ shift
 if [ $# -eq 0 ]; then
     set -- /bin/bash --login
 fi
-exec docker compose exec "$service" env TERM="${TERM:-xterm}" "$@"
+# Compose v2 is a docker plugin; older installs have docker-compose.
+if docker compose version >/dev/null 2>&1; then
+    exec docker compose exec "$service" env TERM="${TERM:-xterm}" "$@"
+elif command -v docker-compose >/dev/null 2>&1; then
+    exec docker-compose exec "$service" env TERM="${TERM:-xterm}" "$@"
+fi
+echo "play.sh: needs docker compose (or docker-compose)" >&2
+exit 1

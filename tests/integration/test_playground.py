@@ -372,3 +372,14 @@ def test_image_steps_as_root_in_a_private_root(tmp_path):
     if (BIN / "ssh_commands").exists():
         expected.insert(4, 'check ssh_commands: "Hello, world!\\n"')
     assert result.stdout.splitlines() == expected, result.stderr
+
+
+def test_play_lists_the_hosts_and_refuses_others():
+    play = str(PLAYGROUND / "play.sh")
+    listing = run([play], env=_script_env(), text=True)
+    assert listing.returncode == 0
+    assert [line.split()[0] for line in listing.stdout.splitlines()[2:5]] \
+        == ["h1", "ftp.example.com", "www.example.com"]
+    unknown = run([play, "h9"], env=_script_env(), text=True)
+    assert (unknown.returncode, unknown.stdout, unknown.stderr) == (
+        2, "", "play.sh: no such host: h9 (run play.sh for the list)\n")
