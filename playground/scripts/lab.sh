@@ -13,8 +13,10 @@ LAB_TOP=${LAB_ROOT%/}
 LAB_PREFIX=${LAB_PREFIX:-/usr/local}
 LAB_BIN=$LAB_TOP$LAB_PREFIX/bin
 LAB_SHARE=$LAB_TOP$LAB_PREFIX/share/shellwire
+# The users file; then what start.sh makes each start: configurations,
+# logs, pid files.
 LAB_ETC=$LAB_TOP/etc/shellwire
-LAB_RUN=$LAB_TOP/run/shellwire
+LAB_RUN=${LAB_RUN:-$LAB_TOP/run/shellwire}
 # The book's lab accounts and their documented lab password (never a
 # real one: anyone who has read the book knows it).
 LAB_USERS=${LAB_USERS:-root brandon}

@@ -113,13 +113,13 @@ authorize_client_key() {
         chmod 600 "$keys"
         lab_own "$user" "$keys"
     done
-    echo "$pub" >"$LAB_ETC/authorized_keys"
+    echo "$pub" >"$LAB_RUN/authorized_keys"
 }
 
 # The real telnetd under inetutils-inetd, which listens and starts one
 # telnetd per connection.  In a prefix, telnetd runs the lab's login.
 start_telnetd() {
-    conf=$LAB_ETC/inetd.conf
+    conf=$LAB_RUN/inetd.conf
     if lab_is_system; then
         user=root
         login=""
@@ -144,8 +144,8 @@ start_sshd() {
     if [ "$(id -u)" -eq 0 ]; then
         install -d -m 755 /run/sshd # sshd's privilege separation dir
     fi
-    write_sshd_config >"$LAB_ETC/sshd_config"
-    /usr/sbin/sshd -D -e -f "$LAB_ETC/sshd_config" \
+    write_sshd_config >"$LAB_RUN/sshd_config"
+    /usr/sbin/sshd -D -e -f "$LAB_RUN/sshd_config" \
         2>"$LAB_RUN/sshd.log" &
     started sshd "$SSHD_PORT"
     publish_host_keys "$SSHD_PORT" sshd ssh_host_ed25519_key \
@@ -195,7 +195,7 @@ start_ssh_server() {
     "$LAB_BIN/ssh_server" -b "$LAB_ADDR" -p "$SSH_SERVER_PORT" \
         --host-key "$HOST_KEYS/ssh_server_ed25519_key" \
         --users "$LAB_ETC/users" \
-        --authorized-keys "$LAB_ETC/authorized_keys" \
+        --authorized-keys "$LAB_RUN/authorized_keys" \
         >"$LAB_RUN/ssh_server.log" 2>&1 &
     started ssh_server "$SSH_SERVER_PORT"
     publish_host_keys "$SSH_SERVER_PORT" ssh_server ssh_server_ed25519_key

@@ -59,12 +59,13 @@ inside() {
     lab=/usr/local/share/shellwire/playground
     $lab/accounts.sh / >/dev/null
     rm -f /etc/ssh/ssh_host_*
-    LAB_NAME=www.example.com LAB_ADDR=127.0.0.3 \
+    # One file system too, so each host has its own run directory.
+    LAB_NAME=www.example.com LAB_ADDR=127.0.0.3 LAB_RUN=/run/www \
         $lab/start.sh sshd ssh_server >/tmp/www.log 2>&1 &
-    LAB_NAME=ftp.example.com LAB_ADDR=127.0.0.2 \
+    LAB_NAME=ftp.example.com LAB_ADDR=127.0.0.2 LAB_RUN=/run/ftp \
         $lab/start.sh telnetd telnet_server sshd >/tmp/ftp.log 2>&1 &
     LAB_NAME=h1 LAB_SERVERS="ftp.example.com www.example.com" \
-        $lab/start.sh client >/tmp/h1.log 2>&1 &
+        LAB_RUN=/run/h1 $lab/start.sh client >/tmp/h1.log 2>&1 &
     tries=0
     until grep -q "ready" /tmp/h1.log; do
         tries=$((tries + 1))

@@ -8,7 +8,6 @@ accounts written only under it, every service started from it on
 127.0.0.1 and free ports, checked with real clients, and stopped by pid.
 The machine's own accounts and services are never touched.
 """
-import hashlib
 import os
 import secrets
 import shutil
@@ -48,8 +47,23 @@ def _script_env(**extra):
     return env
 
 
-def _passwd_digest():
-    return hashlib.sha256(Path("/etc/passwd").read_bytes()).hexdigest()
+def _system_lab_state():
+    """What the lab would change if it escaped its ROOT: the lab accounts
+    in this machine's user database, and the lab's own paths under /.
+    (Not a digest of /etc/passwd: other tests add throwaway accounts.)"""
+    accounts = {user: pwd_entry(user) for user in LAB_USERS}
+    paths = {path: os.path.exists(path) for path in (
+        "/etc/shellwire", "/lab-keys", "/run/shellwire", "/home/brandon",
+        "/usr/local/share/shellwire")}
+    return accounts, paths
+
+
+def pwd_entry(user):
+    import pwd
+    try:
+        return tuple(pwd.getpwnam(user))
+    except KeyError:
+        return None
 
 
 class Lab:
@@ -156,7 +170,7 @@ def _current_user():
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    passwd_before = _passwd_digest()
+    system_before = _system_lab_state()
     lab = Lab(tmp_path_factory.mktemp("playground"))
     lab.accounts_output = lab.build()
     try:
@@ -165,7 +179,7 @@ def lab(tmp_path_factory):
     finally:
         alive = lab.stop()
         assert alive == [], f"still running after stop: {alive}"
-        assert _passwd_digest() == passwd_before, "/etc/passwd changed"
+        assert _system_lab_state() == system_before
 
 
 def _telnet_login(port, user, password, prompt):
@@ -255,7 +269,8 @@ def test_client_key_is_shared_and_authorized(lab):
             (keys / "id_ed25519").read_bytes()
         assert (ssh / "id_ed25519").stat().st_mode & 0o777 == 0o600
         assert (ssh / "authorized_keys").read_text() == public
-    assert (lab.etc / "authorized_keys").read_text() == public
+    assert (lab.root / "run/shellwire/authorized_keys").read_text() == \
+        public
 
 
 def test_known_hosts_name_every_ssh_server(lab):
@@ -352,7 +367,7 @@ def test_image_steps_as_root_in_a_private_root(tmp_path):
     if Path(variables[-1].split("=", 1)[1]).is_absolute():
         pytest.skip("the build is outside the repository, which is all "
                     "the private root sees")
-    passwd_before = _passwd_digest()
+    system_before = _system_lab_state()
     result = subprocess.run(
         ["unshare", "--mount", "--net", "--pid", "--uts", "--fork",
          "--mount-proc", str(REPO / "tests/integration/playground_chroot.sh"),
@@ -360,7 +375,7 @@ def test_image_steps_as_root_in_a_private_root(tmp_path):
         capture_output=True, text=True, timeout=120, env=_script_env())
     if result.returncode == 77:
         pytest.skip(result.stderr.strip())
-    assert _passwd_digest() == passwd_before, "/etc/passwd changed"
+    assert _system_lab_state() == system_before
     assert result.returncode == 0, result.stdout + result.stderr
     expected = [
         "check home: /home/brandon",
