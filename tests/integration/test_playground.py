@@ -326,15 +326,18 @@ def test_telnet_server_logs_in_brandon(lab):
         pytest.skip("telnet_server is not built yet (issue 4)")
     child = _telnet_login(lab.ports["telnet_server"], "brandon",
                           lab.password, r"\$ ")
-    child.sendline("echo Success")
-    child.expect("Success")
+    # Quotes the console removes, so the echo of the typed line
+    # cannot pass for the command's output.
+    child.sendline("echo Suc''cess")
+    child.expect("\r\nSuccess\r\n")
     child.close()
 
 
 def test_ssh_server_lets_the_lab_key_in(lab):
     if not lab.running("ssh_server"):
         pytest.skip("ssh_server is not built yet (issue 6)")
-    args = lab.ssh_args("brandon", lab.ports["ssh_server"], "echo Success")
+    args = lab.ssh_args("brandon", lab.ports["ssh_server"],
+                        "echo Suc''cess")
     args[-2] = "brandon@127.0.0.1"
     result = run(args, env=_script_env(), text=True)
     assert result.returncode == 0, result.stderr
