@@ -9,6 +9,7 @@ accounts written only under it, every service started from it on
 The machine's own accounts and services are never touched.
 """
 import os
+import pwd
 import secrets
 import shutil
 import subprocess
@@ -18,7 +19,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from conftest import BIN, REPO, free_port, run, wait_for_port
+from conftest import BIN, REPO, free_port, run, stop_process, wait_for_port
 
 PLAYGROUND = REPO / "playground"
 SERVICES = ("telnetd", "telnet_server", "sshd", "ssh_server", "client")
@@ -51,15 +52,15 @@ def _system_lab_state():
     """What the lab would change if it escaped its ROOT: the lab accounts
     in this machine's user database, and the lab's own paths under /.
     (Not a digest of /etc/passwd: other tests add throwaway accounts.)"""
-    accounts = {user: pwd_entry(user) for user in LAB_USERS}
+    accounts = {user: _account(user) for user in LAB_USERS}
     paths = {path: os.path.exists(path) for path in (
         "/etc/shellwire", "/lab-keys", "/run/shellwire", "/home/brandon",
         "/usr/local/share/shellwire")}
     return accounts, paths
 
 
-def pwd_entry(user):
-    import pwd
+def _account(user):
+    """USER's entry in this machine's user database, or None."""
     try:
         return tuple(pwd.getpwnam(user))
     except KeyError:
@@ -109,11 +110,12 @@ class Lab:
 
     def start(self, timeout=30):
         """start.sh with every service; waits for its ready line."""
-        self.proc = subprocess.Popen(
-            [str(self.share / "playground/start.sh"), "--root",
-             str(self.root), *SERVICES],
-            stdin=subprocess.DEVNULL, stdout=open(self.log, "w"),
-            stderr=subprocess.STDOUT, env=self.env())
+        with open(self.log, "w") as log:
+            self.proc = subprocess.Popen(
+                [str(self.share / "playground/start.sh"), "--root",
+                 str(self.root), *SERVICES],
+                stdin=subprocess.DEVNULL, stdout=log,
+                stderr=subprocess.STDOUT, env=self.env())
         deadline = time.monotonic() + timeout
         while "playground: ready:" not in self.log.read_text():
             if self.proc.poll() is not None or time.monotonic() > deadline:
@@ -135,8 +137,7 @@ class Lab:
         if self.proc is None:
             return []
         pids = self.pids()
-        self.proc.terminate()
-        self.proc.wait(timeout=15)
+        stop_process(self.proc, timeout=15)
         deadline = time.monotonic() + 10
         alive = pids
         while alive and time.monotonic() < deadline:
@@ -144,14 +145,16 @@ class Lab:
             time.sleep(0.05)
         return alive
 
-    def ssh_args(self, user, port, *command):
-        """OpenSSH ssh as lab user USER on h1: its key, its known_hosts."""
+    def ssh_args(self, user, port, *command, login=None):
+        """OpenSSH ssh as lab user USER on h1: its key, its known_hosts.
+        The login name is the current user's (sshd runs as that user)
+        unless LOGIN is given."""
         ssh = self.home(user) / ".ssh"
         return ["ssh", "-F", "/dev/null", "-p", str(port),
                 "-i", str(ssh / "id_ed25519"), "-o", "IdentitiesOnly=yes",
                 "-o", f"UserKnownHostsFile={ssh / 'known_hosts'}",
                 "-o", "StrictHostKeyChecking=yes", "-o", "BatchMode=yes",
-                f"{_current_user()}@127.0.0.1", *command]
+                f"{login or _current_user()}@127.0.0.1", *command]
 
 
 def _alive(pid):
@@ -164,7 +167,6 @@ def _alive(pid):
 
 
 def _current_user():
-    import pwd
     return pwd.getpwuid(os.geteuid()).pw_name
 
 
@@ -337,8 +339,7 @@ def test_ssh_server_lets_the_lab_key_in(lab):
     if not lab.running("ssh_server"):
         pytest.skip("ssh_server is not built yet (issue 6)")
     args = lab.ssh_args("brandon", lab.ports["ssh_server"],
-                        "echo Suc''cess")
-    args[-2] = "brandon@127.0.0.1"
+                        "echo Suc''cess", login="brandon")
     result = run(args, env=_script_env(), text=True)
     assert result.returncode == 0, result.stderr
     assert "Success" in result.stdout
