@@ -9,7 +9,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 LAB_ROOT=${1:-/}
-# shellcheck source=playground/scripts/lab.sh
+# shellcheck source=SCRIPTDIR/lab.sh
 . "$here/lab.sh"
 
 # A crypt(3) SHA-512 hash of $LAB_PASSWORD with a random salt.  Perl is

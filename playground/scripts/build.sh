@@ -14,7 +14,7 @@ if [ "${1:-}" = "--no-deps" ]; then
 fi
 LAB_ROOT=${1:-/}
 [ $# -gt 0 ] && shift
-# shellcheck source=playground/scripts/lab.sh
+# shellcheck source=SCRIPTDIR/lab.sh
 . "$here/lab.sh"
 cd "$here/../.."
 

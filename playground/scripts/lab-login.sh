@@ -9,7 +9,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 LAB_ROOT=${1:?usage: lab-login.sh ROOT}
-# shellcheck source=playground/scripts/lab.sh
+# shellcheck source=SCRIPTDIR/lab.sh
 . "$here/lab.sh"
 cr=$(printf '\r')
 

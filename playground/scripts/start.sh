@@ -19,7 +19,7 @@ fi
     echo "usage: start.sh [--root ROOT] SERVICE..." >&2
     exit 2
 }
-# shellcheck source=playground/scripts/lab.sh
+# shellcheck source=SCRIPTDIR/lab.sh
 . "$here/lab.sh"
 HOST_KEYS=$LAB_KEYS/hosts/$LAB_NAME
 pids=""
@@ -88,8 +88,8 @@ make_host_key() {
     fi
 }
 
-# Publish public host keys $2... for port $1 as known_hosts lines
-# (file named after the service $3), for h1 to collect.
+# Publish the public halves of host keys $3... of service $2 on port $1
+# as known_hosts lines, for h1 to collect.
 publish_host_keys() {
     port=$1
     service=$2
