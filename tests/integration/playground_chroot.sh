@@ -23,6 +23,10 @@ outside() {
         -o "lowerdir=/,upperdir=$work/up,workdir=$work/work" \
         "$work/root" || skip "cannot mount an overlay of /"
     root=$work/root
+    # A mark only the overlay has (writes land in its tmpfs): the chroot
+    # checks it is there before it changes anything.
+    touch "$root/.playground-private-root"
+    [ ! -e /.playground-private-root ] || skip "the overlay writes through"
     mkdir -p "$root/src/shellwire"
     { mount --rbind /dev "$root/dev" &&
         mount -t proc proc "$root/proc" &&
@@ -43,7 +47,7 @@ skip() {
 # As the Dockerfile: install, accounts, no build-time host keys; then the
 # three hosts of compose.yaml, each a start.sh, on one loopback.
 inside() {
-    [ "$(stat -f -c %T /)" = overlayfs ] || {
+    [ -f /.playground-private-root ] || {
         echo "playground_chroot: / is not the overlay: stopping" >&2
         exit 1
     }
