@@ -28,6 +28,7 @@ pids=""
 # $1 (default 0).
 stop_services() {
     trap - INT TERM EXIT
+    rm -f "$LAB_RUN/ready"
     for pid in $pids; do
         kill "$pid" 2>/dev/null || true
     done
@@ -229,7 +230,7 @@ trap stop_services INT TERM
 # A failed step stops what was started before it.
 trap 'stop_services 1' EXIT
 install -d -m 755 "$LAB_RUN" "$LAB_RUN/pids"
-rm -f "$LAB_RUN/pids/"*
+rm -f "$LAB_RUN/pids/"* "$LAB_RUN/ready"
 make_client_key
 server=no
 for service in "$@"; do
@@ -254,5 +255,7 @@ fi
 case " $* " in
 *" client "*) set_up_client ;;
 esac
+# compose.yaml's health check looks for this file.
+touch "$LAB_RUN/ready"
 lab_say "ready: $*"
 wait

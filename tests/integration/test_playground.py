@@ -181,6 +181,7 @@ def lab(tmp_path_factory):
     finally:
         alive = lab.stop()
         assert alive == [], f"still running after stop: {alive}"
+        assert not (lab.root / "run/shellwire/ready").exists()
         assert _system_lab_state() == system_before
 
 
@@ -218,7 +219,13 @@ def test_compose_hosts_match_the_scripts():
         assert service["image"] == "shellwire-playground:latest"
         build = service["build"]
         assert (PLAYGROUND / build["context"] / build["dockerfile"]).is_file()
+        assert service["healthcheck"]["test"] == [
+            "CMD", "test", "-f", "/run/shellwire/ready"]
     assert "lab-keys" in compose["volumes"]
+
+
+def test_ready_file_for_the_health_check(lab):
+    assert (lab.root / "run/shellwire/ready").is_file()
 
 
 def test_dockerfile_runs_the_installed_scripts(lab):
