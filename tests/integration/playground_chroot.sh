@@ -96,7 +96,7 @@ run_checks() {
         printf 'check ssh_commands: %s\n' "$(su brandon -c 'ssh_commands \
             www.example.com brandon "echo Hello, world!"' 2>&1)"
     fi
-    python3 - <<'END'
+    /usr/bin/python3 - <<'END'
 import pexpect
 
 ssh = pexpect.spawn("ssh -o PubkeyAuthentication=no brandon@www.example.com"
