@@ -97,6 +97,8 @@ run_checks() {
             www.example.com brandon "echo Hello, world!"' 2>&1)"
     fi
     /usr/bin/python3 - <<'END'
+import os
+
 import pexpect
 
 ssh = pexpect.spawn("ssh -o PubkeyAuthentication=no brandon@www.example.com"
@@ -115,6 +117,18 @@ telnet.sendline("echo My name is $(id -un)")
 telnet.expect("My name is ([a-z]+)")
 print("check telnetd login:", telnet.match.group(1))
 telnet.close()
+if os.path.exists("/usr/local/bin/telnet_server"):
+    ours = pexpect.spawn("telnet ftp.example.com 2323", timeout=20,
+                         encoding="utf-8")
+    ours.expect("login: ")
+    ours.sendline("brandon")
+    ours.expect("Password: ")
+    ours.sendline("abc123")
+    ours.expect(r"\$ ")
+    ours.sendline("echo Suc''cess")
+    ours.expect("\r\n(Success)\r\n")
+    print("check telnet_server login:", ours.match.group(1))
+    ours.close()
 END
 }
 
