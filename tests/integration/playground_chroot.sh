@@ -92,6 +92,12 @@ run_checks() {
         brandon@www.example.com echo Success 2>&1)"
     echo "check brandon to root@ftp: $(su brandon -c 'ssh -o BatchMode=yes \
         root@ftp.example.com echo Success' 2>&1)"
+    if [ -x /usr/local/bin/ssh_server ]; then
+        # The console's echo, not the shell's: it ends lines with CR LF.
+        printf 'check ssh_server: %s\n' "$(su brandon -c "ssh -o BatchMode=yes \
+            -p 2222 brandon@www.example.com \"echo Suc''cess\"" 2>&1 |
+            tr -d '\r')"
+    fi
     if [ -x /usr/local/bin/ssh_commands ]; then
         printf 'check ssh_commands: %s\n' "$(su brandon -c 'ssh_commands \
             www.example.com brandon "echo Hello, world!"' 2>&1)"

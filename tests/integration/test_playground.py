@@ -397,6 +397,8 @@ def test_image_steps_as_root_in_a_private_root(tmp_path):
         "check telnetd login: brandon"]
     if (BIN / "ssh_commands").exists():
         expected.insert(4, 'check ssh_commands: "Hello, world!\\n"')
+    if (BIN / "ssh_server").exists():
+        expected.insert(4, "check ssh_server: Success")
     if (BIN / "telnet_server").exists():
         expected.append("check telnet_server login: Success")
     assert result.stdout.splitlines() == expected, result.stderr
