@@ -59,7 +59,7 @@ wait_for_port() {
     while kill -0 "$1" 2>/dev/null && [ $tries -lt 100 ]; do
         ADDR=$addr PORT=$2 perl -MIO::Socket::INET -e \
             'IO::Socket::INET->new(PeerAddr => $ENV{ADDR},
-                 PeerPort => $ENV{PORT}) or exit 1' && return 0
+                 PeerPort => $ENV{PORT}) or exit 1' 2>/dev/null && return 0
         sleep 0.1
         tries=$((tries + 1))
     done

@@ -413,3 +413,22 @@ def test_play_lists_the_hosts_and_refuses_others():
     unknown = run([play, "h9"], env=_script_env(), text=True)
     assert (unknown.returncode, unknown.stdout, unknown.stderr) == (
         2, "", "play.sh: no such host: h9 (run play.sh for the list)\n")
+
+
+def test_start_stops_what_it_started_when_a_service_fails(lab, tmp_path):
+    """sshd cannot use port 65536: start.sh stops the telnetd it started."""
+    env = lab.env()
+    env.update(LAB_RUN=str(tmp_path), TELNETD_PORT=str(free_port()),
+               SSHD_PORT="65536")
+    result = subprocess.run(
+        [str(lab.share / "playground/start.sh"), "--root", str(lab.root),
+         "telnetd", "sshd"], capture_output=True, text=True, timeout=60,
+        env=env)
+    telnetd = int((tmp_path / "pids/telnetd").read_text())
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        f"playground: telnetd started, pid {telnetd}", "playground: stopped"]
+    assert result.stderr == (f"playground: sshd is not listening on port "
+                             f"65536: see {tmp_path}/sshd.log\n")
+    assert not _alive(telnetd)
+    assert not (tmp_path / "ready").exists()
