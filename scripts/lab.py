@@ -10,6 +10,7 @@ exactly what `make check` checks, and each is stopped by its pid.
     with Lab(bin_dir) as lab:
         env, substitutions = lab.lesson_env(["sshd"])
 """
+import importlib
 import os
 import signal
 import sys
@@ -28,7 +29,15 @@ def load_test_fixtures(bin_dir):
 
 
 class Lab:
-    """Start the servers the lessons name; stop them all on exit."""
+    """Start the servers the lessons name, when first named; stop them all.
+
+    A lesson names a server by its pytest fixture (`fixtures="sshd"`); the
+    fixture's module has a plain `start_NAME(directory)` beside it that
+    returns the started server, so the tests and the lab share one recipe.
+    """
+
+    # Started at once, so that `make playground` has them from the start.
+    MAIN_SERVERS = ("sshd", "telnet_server", "ssh_server")
 
     def __init__(self, bin_dir):
         self.bin = Path(bin_dir).resolve()
@@ -43,7 +52,7 @@ class Lab:
         for sig in (signal.SIGTERM, signal.SIGHUP):
             signal.signal(sig, _interrupt)
         try:
-            self.start()
+            self.start(self.MAIN_SERVERS)
         except BaseException:
             self.stop()
             raise
@@ -52,9 +61,14 @@ class Lab:
     def __exit__(self, *exc):
         self.stop()
 
-    def start(self):
-        sshd = self.fixtures.Sshd(self.dir / "sshd")
-        self.servers["sshd"] = sshd.start()
+    def start(self, names):
+        for name in names:
+            if name not in self.servers:
+                starter = find_starter(name)
+                if starter is None:
+                    raise LookupError(f"no start_{name}() for the lab")
+                (self.dir / name).mkdir()
+                self.servers[name] = starter(self.dir / name)
 
     def stop(self):
         for server in reversed(list(self.servers.values())):
@@ -62,11 +76,9 @@ class Lab:
         self.servers.clear()
         self.tmp.cleanup()
 
-    def has(self, names):
-        return all(name in self.servers for name in names)
-
     def lesson_env(self, names, home):
         """Environment and text substitutions for a lesson's transcript."""
+        self.start(names)
         env = self.fixtures.program_env(HOME=str(home))
         substitutions = {}
         for name in names:
@@ -76,13 +88,27 @@ class Lab:
         return env, substitutions
 
     def describe(self):
-        """One line per server, for the student who types the examples."""
+        """A line or two per server, for the student who types examples."""
         lines = []
-        sshd = self.servers.get("sshd")
-        if sshd:
-            lines.append(f"OpenSSH sshd    127.0.0.1 port {sshd.port}, "
-                         f"user {sshd.user}, key {sshd.client_key}")
+        for name in self.MAIN_SERVERS:
+            server = self.servers.get(name)
+            if hasattr(server, "describe"):
+                lines += server.describe()
+            elif server is not None:
+                lines.append(f"{name:14} 127.0.0.1 port {server.port}")
         return lines
+
+
+def find_starter(name):
+    """start_NAME from conftest or a fixtures_*.py module, or None."""
+    modules = ["conftest"] + sorted(
+        p.stem for p in (REPO / "tests" / "integration").glob("fixtures_*.py"))
+    for module in modules:
+        starter = getattr(importlib.import_module(module), f"start_{name}",
+                          None)
+        if starter is not None:
+            return starter
+    return None
 
 
 def _interrupt(signum, frame):

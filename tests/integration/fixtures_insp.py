@@ -64,3 +64,8 @@ def inspect_sshd(tmp_path_factory):
     server = InspectSshd(tmp_path_factory.mktemp("inspect_sshd")).start()
     yield server
     server.stop()
+
+
+def start_inspect_sshd(directory):
+    """The shared server's recipe, for make demo."""
+    return InspectSshd(directory).start()

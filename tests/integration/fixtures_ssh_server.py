@@ -205,3 +205,21 @@ def ssh_echo_server(tmp_path_factory):
                        ["--mode", "echo"]).start()
     yield _EchoLessonServer(server)
     server.stop()
+
+
+def start_ssh_server(directory):
+    """The shared console server's recipe, for make demo and playground."""
+    server = SshServer(directory).start()
+    server.describe = lambda: [
+        f"ssh_server     127.0.0.1 port {server.port}, console mode",
+        "  try: " + " ".join(server.ssh_args())]
+    return server
+
+
+class _EchoLab(_EchoLessonServer):
+    def stop(self):
+        self.server.stop()
+
+
+def start_ssh_echo_server(directory):
+    return _EchoLab(SshServer(directory, ["--mode", "echo"]).start())

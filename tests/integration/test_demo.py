@@ -9,12 +9,14 @@ import io
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pexpect
+import pytest
 
 from conftest import BIN, REPO
 
@@ -110,7 +112,10 @@ def test_playground_opens_the_shell_and_stops_the_servers_on_exit():
     child.logfile_read = seen = io.StringIO()
     child.expect_exact("shellwire playground: these servers run until you "
                        "leave the shell (exit or Ctrl-D):")
-    child.expect(r"OpenSSH sshd +127\.0\.0\.1 port (\d+), user \S+, key ")
+    ports = []
+    for server in ("OpenSSH sshd", "telnet_server", "ssh_server"):
+        child.expect(server + r" +127\.0\.0\.1 port (\d+), ")
+        ports.append(int(child.match.group(1)))
     child.expect_exact("] ")
     child.sendline("show a \"b c\"")
     child.expect_exact("Arguments: ['a', '\"b', 'c\"']")
@@ -123,3 +128,6 @@ def test_playground_opens_the_shell_and_stops_the_servers_on_exit():
     child.close()
     assert child.exitstatus == 0
     assert_all_stopped(seen.getvalue())
+    for port in ports:
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection(("127.0.0.1", port), timeout=5)
