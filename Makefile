@@ -18,11 +18,14 @@ PYTHON   ?= /usr/bin/python3
 
 PROGRAMS := \
 	shell/shell \
+	telnet_tools/telnet_login \
+	telnet_tools/telnet_codes \
 	telnet_tools/telnet_server \
 	ssh_tools/ssh_simple \
 	ssh_tools/ssh_commands \
 	ssh_tools/ssh_threads \
 	ssh_tools/sftp_get \
+	ssh_tools/ssh_server \
 	ssh_tools/ssh_cat \
 	ssh_tools/ssh_inspect
 
@@ -89,6 +92,8 @@ BENCH_SRC  := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 FUZZ_EXTRA_fuzz_kexinit := ssh_tools/ssh_inspect/kexinit.c
+FUZZ_EXTRA_fuzz_telnet_session := telnet_tools/telnet_server/negotiate.c \
+	telnet_tools/telnet_server/login.c
 
 # Keep objects that only a pattern rule names.
 .SECONDARY:
@@ -120,9 +125,11 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(COMMON_LIB)
 	@mkdir -p $(@D)
 	$(QLD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+# (A function, so that its % is not taken for the pattern rule's stem.)
+fuzz_extra_obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(FUZZ_EXTRA_$(1)))
 .SECONDEXPANSION:
 $(BUILD)/fuzzers/%: $(BUILD)/obj/tests/fuzz/%.o \
-		$$(patsubst %.c,$(BUILD)/obj/%.o,$$(FUZZ_EXTRA_$$*)) $(COMMON_LIB)
+		$$(call fuzz_extra_obj,$$*) $(COMMON_LIB)
 	@mkdir -p $(@D)
 	$(QLD)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 

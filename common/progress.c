@@ -149,7 +149,7 @@ static void format_eta(char *buf, size_t size, uint64_t left, double rate)
         return;
     }
     unsigned long seconds = (unsigned long)((double)left / rate + 0.5);
-    if (seconds >= 100 * 60) {
+    if (seconds >= 100UL * 60) {
         snprintf(buf, size, "%luh", seconds / 3600);
         return;
     }

@@ -384,7 +384,7 @@ int ssh2s_known_host_name(const char *host, int port, char *buf, size_t size)
 void ssh2s_format_sha256(const unsigned char digest[32],
                          char buf[SSH2S_FINGERPRINT_SIZE])
 {
-    memcpy(buf, "SHA256:", 7);
+    memcpy(buf, "SHA256:", sizeof "SHA256:");
     base64_unpadded(digest, SHA256_LEN, buf + 7);
 }
 

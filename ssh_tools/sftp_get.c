@@ -43,7 +43,7 @@
     "usage: sftp_get [options] HOST USER PATH...\n"                            \
     "       sftp_get [options] USER@HOST PATH..."
 /* libssh2 1.10 asks for this much at once in 30000-byte READs. */
-#define BUFFER_SIZE   (2 * 1024 * 1024)
+#define BUFFER_SIZE   ((size_t)2 * 1024 * 1024)
 #define NEW_FILE_MODE 0666
 
 /* The temporary file being written, for the signal handler to remove. */

@@ -227,8 +227,9 @@ static void print_line(struct job *job)
 static int any_pending(const struct job *jobs, int count)
 {
     for (int i = 0; i < count; i++) {
-        if (!jobs[i].done && (libssh2_poll_channel_read(jobs[i].channel, 1) ||
-                              libssh2_channel_eof(jobs[i].channel))) {
+        if (!jobs[i].done &&
+            (libssh2_poll_channel_read(jobs[i].channel, 1) > 0 ||
+             libssh2_channel_eof(jobs[i].channel))) {
             return 1;
         }
     }

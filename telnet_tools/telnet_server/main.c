@@ -75,6 +75,7 @@ static void accept_clients(struct loop *loop, int listen_fd, struct server *s);
 static struct conn *conn_new(int fd, struct server *s);
 static void read_client(struct conn *c);
 static void flush_out(struct conn *c);
+static void close_gently(struct conn *c);
 static void sweep(struct loop *loop);
 static void conn_free(struct conn *c);
 static void shut_down(struct loop *loop);
@@ -525,9 +526,25 @@ static void flush_out(struct conn *c)
         c->out_cap = 0;
     }
     if (c->phase == PHASE_CLOSING && c->out_len == 0 && c->fd != -1) {
-        close(c->fd);
-        c->fd = -1;
+        close_gently(c);
     }
+}
+
+/*
+ * Close after the last byte: input the client sent that we never read
+ * would make close() reset the connection, and the client could lose the
+ * reply it has not read yet.  So first say we are done, then discard.
+ */
+static void close_gently(struct conn *c)
+{
+    char discard[READ_SIZE];
+
+    shutdown(c->fd, SHUT_WR);
+    for (int i = 0; i < 4 && read(c->fd, discard, sizeof(discard)) > 0; i++) {
+        continue;
+    }
+    close(c->fd);
+    c->fd = -1;
 }
 
 /* Free the sessions that ended on this turn; keep the table packed. */

@@ -14,7 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Sshd, program, run, ssh_keygen, stop_process
+from conftest import (Sshd, program, program_env, run, ssh_keygen,
+                      stop_process)
+
+
+# Bash started by sshd at shell level 1 reads the account's ~/.bashrc even
+# for `bash -c true`; at level 2 it does not.  Tests measure our programs,
+# not the test user's start-up files (a pyenv init there costs 0.3 s).
+CLEAN_SHELL = "SetEnv SHLVL=1"
 
 
 class Client:
@@ -37,6 +44,10 @@ class Client:
     def run(self, name, *rest, input=None, env=None, timeout=60, cwd=None,
             **kw):
         """Run NAME without a controlling terminal (so no /dev/tty)."""
+        if env is None:
+            # The tester's own ssh-agent must not change what is tried.
+            env = program_env()
+            env.pop("SSH_AUTH_SOCK", None)
         return run(self.args(name, *rest, **kw), input=input, env=env,
                    timeout=timeout, start_new_session=True, cwd=cwd,
                    stdin=None if input is not None else subprocess.DEVNULL)
@@ -46,7 +57,8 @@ class Client:
 def sshc_server(tmp_path_factory):
     """The session's sshd, with an RSA key and a passphrase-protected
     ed25519 key also authorized (OpenSSH still refuses the RSA one)."""
-    server = Sshd(tmp_path_factory.mktemp("sshc-sshd"))
+    server = Sshd(tmp_path_factory.mktemp("sshc-sshd"),
+                  extra_config=[CLEAN_SHELL])
     server.rsa_key = ssh_keygen(server.dir / "id_rsa", "rsa")
     server.passphrase = secrets.token_hex(8)
     server.locked_key = server.dir / "id_locked"
@@ -169,7 +181,7 @@ def book_sshd(tmp_path_factory):
     a moment late so that what the client typed arrives first: the book's
     ssh_simple transcript, byte for byte, whatever the account's shell."""
     server = Sshd(tmp_path_factory.mktemp("book-sshd"), extra_config=[
-        "ForceCommand sleep 0.3; PS1='$ ' exec /bin/sh"]).start()
+        CLEAN_SHELL, "ForceCommand sleep 0.3; PS1='$ ' exec /bin/sh"]).start()
     yield server
     server.stop()
 

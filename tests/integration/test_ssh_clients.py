@@ -169,6 +169,16 @@ def test_sftp_get_missing_file_fails_but_goes_on(client, remote_files,
     assert os.listdir(tmp_path) == ["small.txt"]
 
 
+def test_sftp_get_unreadable_path_is_one_line(client, remote_files,
+                                              tmp_path):
+    # Opening a directory works; reading it does not (SSH_FX_FAILURE).
+    result = client.run("sftp_get", "127.0.0.1", client.server.user,
+                        str(remote_files), cwd=tmp_path)
+    assert result.returncode == 1
+    assert error(result) == f"sftp_get: cannot read {remote_files}: failure\n"
+    assert os.listdir(tmp_path) == []
+
+
 def test_sftp_get_connection_drop_leaves_no_file(client, remote_files,
                                                  tmp_path, drop_proxy):
     proxy = drop_proxy(client.server.port, cut_after=2 << 20)

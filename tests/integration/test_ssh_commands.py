@@ -81,6 +81,17 @@ def test_megabytes_on_stderr_do_not_deadlock(client):
     assert out[1] == 'stderr: "' + "e" * 3000000 + '"'
 
 
+def test_both_streams_interleaved_in_megabytes(client):
+    # Windows fill on both streams in turn; nothing may sit unread.
+    script = ("for i in $(seq 100); do head -c 20000 /dev/zero | tr '\\0' o;"
+              " head -c 20000 /dev/zero | tr '\\0' e >&2; done")
+    result = client.run("ssh_commands", "127.0.0.1", client.server.user,
+                        script, timeout=120)
+    assert result.returncode == 0, error(result)[-300:]
+    assert lines(result) == ['"' + "o" * 2000000 + '"',
+                             'stderr: "' + "e" * 2000000 + '"']
+
+
 def test_a_quiet_pause_is_not_the_end(client):
     result = client.run("ssh_commands", "127.0.0.1", client.server.user,
                         "echo early; sleep 1; echo late")
@@ -376,3 +387,29 @@ def test_rsa_only_server_is_out_of_reach_and_says_why(make_sshd):
         "algorithms in common (libssh2 1.10 verifies an RSA host key only "
         "as ssh-rsa, which OpenSSH 8.8 and later no longer offer: a server "
         "with only an RSA host key is out of reach)\n")
+
+
+def test_silent_server_times_out_and_closing_server_is_closed(client):
+    import socket
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)  # the kernel accepts; nobody ever speaks
+        port = str(silent.getsockname()[1])
+        result = client.run("ssh_commands", "-p", port, "--timeout", "1",
+                            "127.0.0.1", "nobody", timeout=30)
+        assert result.returncode == 5
+        assert error(result) == (
+            "ssh_commands: SSH handshake: Timed out waiting on socket\n")
+    with socket.socket() as closer:
+        closer.bind(("127.0.0.1", 0))
+        closer.listen(1)
+        port = str(closer.getsockname()[1])
+        child = subprocess.Popen(
+            client.args("ssh_commands", "-p", port, "127.0.0.1", "nobody"),
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, start_new_session=True)
+        conn, _ = closer.accept()
+        conn.close()
+        out, err = child.communicate(timeout=30)
+        assert child.returncode == 6, err
+        assert err.decode().startswith("ssh_commands: SSH handshake: ")
