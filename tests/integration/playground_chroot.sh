@@ -92,6 +92,11 @@ run_checks() {
         brandon@www.example.com echo Success 2>&1)"
     echo "check brandon to root@ftp: $(su brandon -c 'ssh -o BatchMode=yes \
         root@ftp.example.com echo Success' 2>&1)"
+    if [ -x /usr/local/bin/telnet_login ]; then
+        printf 'check telnet_login: %s\n' "$(echo abc123 |
+            telnet_login --password-stdin -c 'exec id -un' \
+                ftp.example.com brandon 2>&1 | tail -n 1 | tr -d '\r')"
+    fi
     if [ -x /usr/local/bin/ssh_server ]; then
         # The console's echo, not the shell's: it ends lines with CR LF.
         printf 'check ssh_server: %s\n' "$(su brandon -c "ssh -o BatchMode=yes \
