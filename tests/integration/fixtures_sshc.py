@@ -108,11 +108,15 @@ class PamSshd(Sshd):
     """An sshd that asks for passwords through PAM (keyboard-interactive
     and password), which the shared fixture turns off."""
 
+    kbdint = True
+
     def _write_config(self):
         super()._write_config()
         text = self.config.read_text()
-        for name in ("UsePAM", "PasswordAuthentication",
-                     "KbdInteractiveAuthentication"):
+        names = ["UsePAM", "PasswordAuthentication"]
+        if self.kbdint:
+            names.append("KbdInteractiveAuthentication")
+        for name in names:
             text = text.replace(f"{name} no", f"{name} yes")
         self.config.write_text(text)
 
@@ -134,9 +138,14 @@ def password_account(tmp_path_factory):
         subprocess.run(["chpasswd"], input=f"{name}:{password}\n".encode(),
                        check=True)
         server = PamSshd(tmp_path_factory.mktemp("pam-sshd")).start()
+        # The same account on a server that takes only "password".
+        server.password_only = PamSshd(tmp_path_factory.mktemp("pw-sshd"))
+        server.password_only.kbdint = False
         try:
+            server.password_only.start()
             yield server, name, password
         finally:
+            server.password_only.stop()
             server.stop()
     finally:
         subprocess.run(["userdel", name], check=False)

@@ -347,6 +347,28 @@ def test_password_and_keyboard_interactive(password_account, tmp_path):
     assert child.before.decode().strip() == '"typed\\n"'
 
 
+def test_password_method_alone(password_account, tmp_path):
+    server, name, password = password_account
+    c = Client(server.password_only)
+    env = program_env(HOME=str(tmp_path))
+    good = c.run("ssh_commands", "--password-stdin", "127.0.0.1", name,
+                 "echo pw", key=False, env=env,
+                 input=(password + "\n").encode())
+    assert good.returncode == 0, error(good)
+    assert lines(good) == ['"pw\\n"']
+    args = c.args("ssh_commands", "127.0.0.1", name, "true", key=False)
+    child = pexpect.spawn(args[0], args[1:], env=env, timeout=30)
+    for _ in range(3):  # three tries, as ssh gives
+        child.expect_exact(f"{name}@127.0.0.1's password: ")
+        child.sendline("wrong")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 7
+    assert child.before.decode().strip().endswith(
+        f"authentication failed for {name}@127.0.0.1: tried password; "
+        "the server offers publickey,password")
+
+
 # -- Failures and the command line --
 
 def test_connection_refused_unknown_host_and_usage(client):
