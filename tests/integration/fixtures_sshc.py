@@ -10,6 +10,7 @@ import secrets
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -91,7 +92,7 @@ def ssh_agent(tmp_path):
             break
         if proc.poll() is not None:
             pytest.fail("ssh-agent exited")
-        subprocess.run(["sleep", "0.02"])
+        time.sleep(0.02)
     env = dict(os.environ, SSH_AUTH_SOCK=str(sock))
 
     def add(key):

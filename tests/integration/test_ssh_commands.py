@@ -6,7 +6,6 @@ import subprocess
 from pathlib import Path
 
 import pexpect
-import pytest
 
 from conftest import program, program_env, ssh_keygen
 from fixtures_sshc import Client
@@ -203,15 +202,12 @@ def test_ed25519_in_known_hosts_wins_over_libssh2s_ecdsa_choice(make_sshd):
 
 def test_unknown_host_on_a_terminal_asks_yes_or_no(client, tmp_path):
     known = tmp_path / "known_hosts"
-    c = Client(client.server, known_hosts=known)
+    args = Client(client.server, known_hosts=known).args(
+        "ssh_commands", "127.0.0.1", client.server.user, "echo asked")
     fp = fingerprint(f"{client.server.dir}/ssh_host_ed25519_key.pub")
     for answer, status in (("no", 8), ("yes", 0)):
-        child = pexpect.spawn(
-            c.args("ssh_commands", "127.0.0.1", client.server.user,
-                   "echo asked")[0],
-            c.args("ssh_commands", "127.0.0.1", client.server.user,
-                   "echo asked")[1:],
-            env=program_env(), timeout=30)
+        child = pexpect.spawn(args[0], args[1:], env=program_env(),
+                              timeout=30)
         child.expect_exact(
             f"The authenticity of host '[127.0.0.1]:{client.server.port}' "
             "can't be established.")
@@ -221,8 +217,10 @@ def test_unknown_host_on_a_terminal_asks_yes_or_no(client, tmp_path):
         child.expect(pexpect.EOF)
         child.close()
         assert child.exitstatus == status
-    assert '"asked\\r\\n"' not in child.before.decode()
-    assert '"asked\\n"' in child.before.decode()
+        if answer == "no":
+            assert not known.exists()
+    # The pseudo-terminal turns the program's \n into \r\n.
+    assert child.before.decode().endswith('"asked\\n"\r\n')
     assert known.read_text() == host_key_line(client.server)
 
 
