@@ -141,7 +141,8 @@ static void report(struct progress *p, uint64_t done, double now)
     fflush(p->out);
 }
 
-/* "m:ss left", or "--:--" while the rate is unknown. */
+/* The time left as "m:ss", whole hours ("2h") from 100 minutes on, or
+ * "--:--" while the rate is 0. */
 static void format_eta(char *buf, size_t size, uint64_t left, double rate)
 {
     if (rate <= 0) {

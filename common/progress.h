@@ -37,7 +37,7 @@ void progress_finish(struct progress *p, uint64_t done);
 
 /* -- Pure parts, unit-tested -- */
 
-/* Is a report due at NOW, the last one made at LAST? */
+/* Is a report due at NOW (seconds), given P's start and last report? */
 int progress_due(const struct progress *p, double now);
 
 /* The book's line, without a newline: "Transfer of 'NAME' is at ...". */
@@ -46,7 +46,8 @@ int progress_format_line(char *buf, size_t size, const char *name,
 
 /*
  * The terminal line, WIDTH columns at most, after ELAPSED seconds:
- * "NAME  45% [=========>           ] 12.0 MiB  3.1 MiB/s  0:04 left".
+ * "NAME [======>        ]  45%   12.0 MiB    3.1 MiB/s    0:04", the
+ * last figure the time left (m:ss, or "--:--" before there is a rate).
  */
 int progress_format_bar(char *buf, size_t size, int width, const char *name,
                         uint64_t done, uint64_t total, double elapsed);

@@ -48,6 +48,7 @@
 
 /* The temporary file being written, for the signal handler to remove. */
 static char temp_path[PATH_MAX];
+static volatile sig_atomic_t temp_exists;
 
 static void print_usage(void);
 static void remove_temp_on_signals(void);
@@ -58,6 +59,7 @@ static const char *local_name(const char *path);
 static int copy_file(struct ssh2s *ssh, LIBSSH2_SFTP *sftp,
                      LIBSSH2_SFTP_HANDLE *remote, const char *path, int fd,
                      char *buffer);
+static int keep_file(int fd, const char *name, int status);
 static int sftp_fail(struct ssh2s *ssh, LIBSSH2_SFTP *sftp, const char *what,
                      const char *path);
 
@@ -137,7 +139,7 @@ static void remove_temp_on_signals(void)
 /* unlink() is async-signal-safe; then die of the signal, as before. */
 static void on_signal(int signo)
 {
-    if (temp_path[0] != '\0') {
+    if (temp_exists) {
         unlink(temp_path);
     }
     signal(signo, SIG_DFL);
@@ -161,33 +163,20 @@ static int download(struct ssh2s *ssh, LIBSSH2_SFTP *sftp, const char *path,
     if (remote == NULL) {
         return sftp_fail(ssh, sftp, "cannot open", path);
     }
+    int status = CLI_EXIT_FAILURE;
     /* mkstemp() makes it 0600 and ours alone until it is complete. */
     snprintf(temp_path, sizeof temp_path, ".%.200s.XXXXXX", name);
     int fd = mkstemp(temp_path);
-    int status = CLI_EXIT_FAILURE;
     if (fd < 0) {
         warn("%s", temp_path);
-        temp_path[0] = '\0';
-        goto out;
-    }
-    status = copy_file(ssh, sftp, remote, path, fd, buffer);
-    if (status == CLI_EXIT_OK) {
-        mode_t mask = umask(0);
-        umask(mask);
-        if (fchmod(fd, NEW_FILE_MODE & ~mask) != 0 || close(fd) != 0 ||
-            rename(temp_path, name) != 0) {
-            warn("saving %s", name);
-            status = CLI_EXIT_FAILURE;
+    } else {
+        temp_exists = 1;
+        status = copy_file(ssh, sftp, remote, path, fd, buffer);
+        status = keep_file(fd, name, status);
+        if (status != CLI_EXIT_OK) {
+            unlink(temp_path);
         }
-        fd = -1;
-    }
-    if (status != CLI_EXIT_OK) {
-        unlink(temp_path);
-    }
-    temp_path[0] = '\0';
-out:
-    if (fd >= 0) {
-        close(fd);
+        temp_exists = 0;
     }
     libssh2_sftp_close(remote);
     return status;
@@ -230,6 +219,31 @@ static int copy_file(struct ssh2s *ssh, LIBSSH2_SFTP *sftp,
         return sftp_fail(ssh, sftp, "cannot read", path);
     }
     progress_finish(&bar, done);
+    return CLI_EXIT_OK;
+}
+
+/*
+ * Close FD, and if STATUS says it is complete, give it its final NAME
+ * (rename() within a directory is atomic).  Returns the new status.
+ */
+static int keep_file(int fd, const char *name, int status)
+{
+    if (status != CLI_EXIT_OK) {
+        close(fd);
+        return status;
+    }
+    mode_t mask = umask(0);
+    umask(mask);
+    if (fchmod(fd, NEW_FILE_MODE & ~mask) != 0) {
+        warn("%s", temp_path);
+        close(fd);
+        return CLI_EXIT_FAILURE;
+    }
+    /* close() reports a write the disk could not take after all. */
+    if (close(fd) != 0 || rename(temp_path, name) != 0) {
+        warn("saving %s", name);
+        return CLI_EXIT_FAILURE;
+    }
     return CLI_EXIT_OK;
 }
 

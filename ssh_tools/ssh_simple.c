@@ -30,8 +30,8 @@
 #define USAGE                                                                  \
     "usage: ssh_simple [options] HOST USER\n"                                  \
     "       ssh_simple [options] USER@HOST"
-/* The book's paramiko asks for terminal type "vanilla": no colours. */
-#define TERMINAL_TYPE "vanilla"
+/* What the book's Paramiko invoke_shell() asks for: a plain terminal. */
+#define TERMINAL_TYPE "vt100"
 #define TYPED         "echo Hello, world\nexit\n"
 #define CHUNK         4096
 

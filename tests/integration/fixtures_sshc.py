@@ -10,6 +10,7 @@ import secrets
 import shutil
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -53,12 +54,10 @@ class Client:
                    stdin=None if input is not None else subprocess.DEVNULL)
 
 
-@pytest.fixture(scope="session")
-def sshc_server(tmp_path_factory):
-    """The session's sshd, with an RSA key and a passphrase-protected
-    ed25519 key also authorized (OpenSSH still refuses the RSA one)."""
-    server = Sshd(tmp_path_factory.mktemp("sshc-sshd"),
-                  extra_config=[CLEAN_SHELL])
+def start_client_sshd(directory):
+    """The clients' sshd: an RSA key and a passphrase-protected ed25519 key
+    are authorized too (OpenSSH still refuses the RSA one)."""
+    server = Sshd(directory, extra_config=[CLEAN_SHELL])
     server.rsa_key = ssh_keygen(server.dir / "id_rsa", "rsa")
     server.passphrase = secrets.token_hex(8)
     server.locked_key = server.dir / "id_locked"
@@ -69,7 +68,29 @@ def sshc_server(tmp_path_factory):
     with open(server.authorized_keys, "a") as f:
         for key in (server.rsa_key, server.locked_key):
             f.write(Path(f"{key}.pub").read_text())
-    server.start()
+    return server.start()
+
+
+def start_book_sshd(directory):
+    """An sshd whose shell is always /bin/sh with the prompt "$ ", started
+    a moment late so that what the client typed arrives first: the book's
+    ssh_simple transcript, byte for byte, whatever the account's shell."""
+    return Sshd(directory, extra_config=[
+        CLEAN_SHELL, "ForceCommand sleep 0.3; PS1='$ ' exec /bin/sh"]).start()
+
+
+def lab_servers(directory):
+    """For scripts/lab.py (make demo): the servers lessons 5-8 and 10 name,
+    by fixture name, each with lesson_env() and stop()."""
+    directory = Path(directory)
+    return {"sshc_play": LessonServer(start_client_sshd(directory / "play")),
+            "sshc_book": LessonServer(start_book_sshd(directory / "book"))}
+
+
+@pytest.fixture(scope="session")
+def sshc_server(tmp_path_factory):
+    """The session's sshd for the clients."""
+    server = start_client_sshd(tmp_path_factory.mktemp("sshc-sshd"))
     yield server
     server.stop()
 
@@ -91,7 +112,7 @@ def ssh_agent(tmp_path):
             break
         if proc.poll() is not None:
             pytest.fail("ssh-agent exited")
-        subprocess.run(["sleep", "0.02"])
+        time.sleep(0.02)
     env = dict(os.environ, SSH_AUTH_SOCK=str(sock))
 
     def add(key):
@@ -108,11 +129,15 @@ class PamSshd(Sshd):
     """An sshd that asks for passwords through PAM (keyboard-interactive
     and password), which the shared fixture turns off."""
 
+    kbdint = True
+
     def _write_config(self):
         super()._write_config()
         text = self.config.read_text()
-        for name in ("UsePAM", "PasswordAuthentication",
-                     "KbdInteractiveAuthentication"):
+        names = ["UsePAM", "PasswordAuthentication"]
+        if self.kbdint:
+            names.append("KbdInteractiveAuthentication")
+        for name in names:
             text = text.replace(f"{name} no", f"{name} yes")
         self.config.write_text(text)
 
@@ -134,9 +159,14 @@ def password_account(tmp_path_factory):
         subprocess.run(["chpasswd"], input=f"{name}:{password}\n".encode(),
                        check=True)
         server = PamSshd(tmp_path_factory.mktemp("pam-sshd")).start()
+        # The same account on a server that takes only "password".
+        server.password_only = PamSshd(tmp_path_factory.mktemp("pw-sshd"))
+        server.password_only.kbdint = False
         try:
+            server.password_only.start()
             yield server, name, password
         finally:
+            server.password_only.stop()
             server.stop()
     finally:
         subprocess.run(["userdel", name], check=False)
@@ -168,6 +198,9 @@ class LessonServer:
                 "brandon": s.user}
         return env, text
 
+    def stop(self):
+        self.server.stop()
+
 
 @pytest.fixture
 def sshc_play(sshc_server):
@@ -177,11 +210,8 @@ def sshc_play(sshc_server):
 
 @pytest.fixture(scope="session")
 def book_sshd(tmp_path_factory):
-    """An sshd whose shell is always /bin/sh with the prompt "$ ", started
-    a moment late so that what the client typed arrives first: the book's
-    ssh_simple transcript, byte for byte, whatever the account's shell."""
-    server = Sshd(tmp_path_factory.mktemp("book-sshd"), extra_config=[
-        CLEAN_SHELL, "ForceCommand sleep 0.3; PS1='$ ' exec /bin/sh"]).start()
+    """The book's ssh_simple server (start_book_sshd)."""
+    server = start_book_sshd(tmp_path_factory.mktemp("book-sshd"))
     yield server
     server.stop()
 

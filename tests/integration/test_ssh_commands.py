@@ -6,7 +6,6 @@ import subprocess
 from pathlib import Path
 
 import pexpect
-import pytest
 
 from conftest import program, program_env, ssh_keygen
 from fixtures_sshc import Client
@@ -203,15 +202,12 @@ def test_ed25519_in_known_hosts_wins_over_libssh2s_ecdsa_choice(make_sshd):
 
 def test_unknown_host_on_a_terminal_asks_yes_or_no(client, tmp_path):
     known = tmp_path / "known_hosts"
-    c = Client(client.server, known_hosts=known)
+    args = Client(client.server, known_hosts=known).args(
+        "ssh_commands", "127.0.0.1", client.server.user, "echo asked")
     fp = fingerprint(f"{client.server.dir}/ssh_host_ed25519_key.pub")
     for answer, status in (("no", 8), ("yes", 0)):
-        child = pexpect.spawn(
-            c.args("ssh_commands", "127.0.0.1", client.server.user,
-                   "echo asked")[0],
-            c.args("ssh_commands", "127.0.0.1", client.server.user,
-                   "echo asked")[1:],
-            env=program_env(), timeout=30)
+        child = pexpect.spawn(args[0], args[1:], env=program_env(),
+                              timeout=30)
         child.expect_exact(
             f"The authenticity of host '[127.0.0.1]:{client.server.port}' "
             "can't be established.")
@@ -221,8 +217,10 @@ def test_unknown_host_on_a_terminal_asks_yes_or_no(client, tmp_path):
         child.expect(pexpect.EOF)
         child.close()
         assert child.exitstatus == status
-    assert '"asked\\r\\n"' not in child.before.decode()
-    assert '"asked\\n"' in child.before.decode()
+        if answer == "no":
+            assert not known.exists()
+    # The pseudo-terminal turns the program's \n into \r\n.
+    assert child.before.decode().endswith('"asked\\n"\r\n')
     assert known.read_text() == host_key_line(client.server)
 
 
@@ -345,6 +343,28 @@ def test_password_and_keyboard_interactive(password_account, tmp_path):
     child.close()
     assert child.exitstatus == 0
     assert child.before.decode().strip() == '"typed\\n"'
+
+
+def test_password_method_alone(password_account, tmp_path):
+    server, name, password = password_account
+    c = Client(server.password_only)
+    env = program_env(HOME=str(tmp_path))
+    good = c.run("ssh_commands", "--password-stdin", "127.0.0.1", name,
+                 "echo pw", key=False, env=env,
+                 input=(password + "\n").encode())
+    assert good.returncode == 0, error(good)
+    assert lines(good) == ['"pw\\n"']
+    args = c.args("ssh_commands", "127.0.0.1", name, "true", key=False)
+    child = pexpect.spawn(args[0], args[1:], env=env, timeout=30)
+    for _ in range(3):  # three tries, as ssh gives
+        child.expect_exact(f"{name}@127.0.0.1's password: ")
+        child.sendline("wrong")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 7
+    assert child.before.decode().strip().endswith(
+        f"authentication failed for {name}@127.0.0.1: tried password; "
+        "the server offers publickey,password")
 
 
 # -- Failures and the command line --

@@ -76,6 +76,17 @@ static void bar_start_end_and_narrow(void **state)
                               "        5 B/s    0:01");
 }
 
+static void time_left_in_hours(void **state)
+{
+    char line[512];
+    (void)state;
+    /* 1 KiB/s with 7200 KiB to go: two hours. */
+    assert_int_equal(progress_format_bar(line, sizeof line, 79, "slow", 1024,
+                                         1024 + 7200 * 1024, 1.0),
+                     0);
+    assert_string_equal(line + strlen(line) - 3, " 2h");
+}
+
 static void long_name_is_cut(void **state)
 {
     char line[512];
@@ -124,6 +135,7 @@ int main(void)
         cmocka_unit_test(sizes),
         cmocka_unit_test(bar_half_way),
         cmocka_unit_test(bar_start_end_and_narrow),
+        cmocka_unit_test(time_left_in_hours),
         cmocka_unit_test(long_name_is_cut),
         cmocka_unit_test(pace),
         cmocka_unit_test(pipe_output_is_lines),
