@@ -79,12 +79,14 @@ def start_book_sshd(directory):
         CLEAN_SHELL, "ForceCommand sleep 0.3; PS1='$ ' exec /bin/sh"]).start()
 
 
-def lab_servers(directory):
-    """For scripts/lab.py (make demo): the servers lessons 5-8 and 10 name,
-    by fixture name, each with lesson_env() and stop()."""
-    directory = Path(directory)
-    return {"sshc_play": LessonServer(start_client_sshd(directory / "play")),
-            "sshc_book": LessonServer(start_book_sshd(directory / "book"))}
+def start_sshc_play(directory):
+    """For make demo (scripts/lab.py): the clients' sshd as lessons see it."""
+    return LessonServer(start_client_sshd(directory))
+
+
+def start_sshc_book(directory):
+    """For make demo: the book's-shell sshd as lesson 5 sees it."""
+    return LessonServer(start_book_sshd(directory))
 
 
 @pytest.fixture(scope="session")

@@ -131,3 +131,16 @@ def test_playground_opens_the_shell_and_stops_the_servers_on_exit():
     for port in ports:
         with pytest.raises(ConnectionRefusedError):
             socket.create_connection(("127.0.0.1", port), timeout=5)
+
+
+def test_the_lab_can_start_every_server_a_lesson_names():
+    """make demo runs every lesson: each fixture a lesson names needs a
+    start_NAME(directory) recipe beside it (scripts/lab.py)."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    from lab import find_starter
+    from lessons import read_transcripts
+    named = {name for path in (REPO / "lessons").glob("*.md")
+             for t in read_transcripts(path)
+             for name in t.options.get("fixtures", "").split()}
+    assert named, "no lesson names a server: the test would prove nothing"
+    assert [n for n in sorted(named) if find_starter(n) is None] == []
