@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from lab import REPO, Lab
+from lab import REPO, Lab, Unavailable
 
 sys.path.insert(0, str(REPO / "tests" / "integration"))
 from lessons import output_matches, read_transcripts, substitute  # noqa: E402
@@ -70,8 +70,11 @@ def run_lesson(lab, path, out):
         home.mkdir(parents=True)
         try:
             env, texts = lab.lesson_env(needs, home)
-        except LookupError as e:
-            out.error(f"(not run: {e})")
+        except Unavailable as why:
+            out.note(f"(not run here: {why})")
+            continue
+        except LookupError as why:
+            out.error(f"(not run: {why})")
             differing += 1
             continue
         timeout = float(transcript.options.get("timeout", 30))

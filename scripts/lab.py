@@ -68,7 +68,10 @@ class Lab:
                 if starter is None:
                     raise LookupError(f"no start_{name}() for the lab")
                 (self.dir / name).mkdir()
-                self.servers[name] = starter(self.dir / name)
+                try:
+                    self.servers[name] = starter(self.dir / name)
+                except self.fixtures.pytest.skip.Exception as why:
+                    raise Unavailable(f"{name}: {why}") from None
 
     def stop(self):
         for server in reversed(list(self.servers.values())):
@@ -97,6 +100,10 @@ class Lab:
             elif server is not None:
                 lines.append(f"{name:14} 127.0.0.1 port {server.port}")
         return lines
+
+
+class Unavailable(Exception):
+    """A server this machine cannot run for this user (the tests skip)."""
 
 
 def find_starter(name):

@@ -153,6 +153,9 @@ class Sshd:
             "PrintLastLog no",
             "Subsystem sftp internal-sftp",
             "LogLevel VERBOSE",
+            # bash skips ~/.bashrc for sshd's commands when it believes it
+            # is nested: a test account's start-up files are not our test.
+            "SetEnv SHLVL=1",
             *self.extra_config,
         ]
         self.config.write_text("\n".join(lines) + "\n")
@@ -182,6 +185,14 @@ class Sshd:
     def stop(self):
         if self.proc is not None:
             stop_process(self.proc)
+
+
+def require_terminals():
+    """sshd hands out terminals (pty-req) only when it runs as root: it must
+    give the pty to the group tty.  Elsewhere a test that needs one skips."""
+    if os.geteuid() != 0:
+        pytest.skip("a private sshd run as a normal user cannot hand out "
+                    "terminals (it must chown the pty to group tty)")
 
 
 def start_sshd(directory):

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (Sshd, program, program_env, run, ssh_keygen,
-                      stop_process)
+from conftest import (Sshd, program, program_env, require_terminals, run,
+                      ssh_keygen, stop_process)
 
 
 # Bash started by sshd at shell level 1 reads the account's ~/.bashrc even
@@ -75,6 +75,7 @@ def start_book_sshd(directory):
     """An sshd whose shell is always /bin/sh with the prompt "$ ", started
     a moment late so that what the client typed arrives first: the book's
     ssh_simple transcript, byte for byte, whatever the account's shell."""
+    require_terminals()
     return Sshd(directory, extra_config=[
         CLEAN_SHELL, "ForceCommand sleep 0.3; PS1='$ ' exec /bin/sh"]).start()
 

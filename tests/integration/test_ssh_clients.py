@@ -11,7 +11,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from conftest import program, program_env
+from conftest import program, program_env, require_terminals
 from fixtures_sshc import Client
 
 
@@ -41,6 +41,7 @@ def test_ssh_simple_prints_the_books_mess(book_sshd):
 
 
 def test_ssh_simple_against_a_login_shell(client):
+    require_terminals()
     result = client.run("ssh_simple", f"{client.server.user}@127.0.0.1")
     assert result.returncode == 0, error(result)
     out = result.stdout.decode()
