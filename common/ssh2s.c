@@ -76,6 +76,31 @@ enum ssh2s_parse ssh2s_parse_args(int argc, char **argv,
     return SSH2S_PARSE_OK;
 }
 
+int ssh2s_command_line(int argc, char **argv, const char *name,
+                       const char *usage, void (*print_help)(void),
+                       int more_args, struct ssh2s_options *opts, int *next)
+{
+    switch (ssh2s_parse_args(argc, argv, opts, next)) {
+    case SSH2S_PARSE_HELP:
+        print_help();
+        return CLI_EXIT_OK;
+    case SSH2S_PARSE_VERSION:
+        cli_print_version(name);
+        return CLI_EXIT_OK;
+    case SSH2S_PARSE_ERROR:
+        cli_print_usage_error(usage);
+        return CLI_EXIT_USAGE;
+    case SSH2S_PARSE_OK:
+        break;
+    }
+    if (!more_args && *next < argc) {
+        warnx("unexpected argument '%s'", argv[*next]);
+        cli_print_usage_error(usage);
+        return CLI_EXIT_USAGE;
+    }
+    return -1;
+}
+
 /* One option from getopt_long into OPTS. */
 static enum ssh2s_parse parse_option(struct ssh2s_options *opts, int opt,
                                      const char *arg)

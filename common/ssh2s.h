@@ -60,6 +60,16 @@ enum ssh2s_parse {
 enum ssh2s_parse ssh2s_parse_args(int argc, char **argv,
                                   struct ssh2s_options *opts, int *next);
 
+/*
+ * The whole command line of an SSH client NAME: ssh2s_parse_args(), then
+ * --help (PRINT_HELP), --version and usage errors (USAGE) answered here.
+ * MORE_ARGS 0: nothing may follow HOST USER; 1: anything may.  Returns -1
+ * when the program should go on, else the exit status for main().
+ */
+int ssh2s_command_line(int argc, char **argv, const char *name,
+                       const char *usage, void (*print_help)(void),
+                       int more_args, struct ssh2s_options *opts, int *next);
+
 /* The --help lines for the shared options. */
 void ssh2s_print_options(FILE *out);
 

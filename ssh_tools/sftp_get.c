@@ -66,19 +66,11 @@ static int sftp_fail(struct ssh2s *ssh, LIBSSH2_SFTP *sftp, const char *what,
 int main(int argc, char **argv)
 {
     struct ssh2s_options opts;
-    int next = 0;
-    switch (ssh2s_parse_args(argc, argv, &opts, &next)) {
-    case SSH2S_PARSE_HELP:
-        print_usage();
-        return CLI_EXIT_OK;
-    case SSH2S_PARSE_VERSION:
-        cli_print_version("sftp_get");
-        return CLI_EXIT_OK;
-    case SSH2S_PARSE_ERROR:
-        cli_print_usage_error(USAGE);
-        return CLI_EXIT_USAGE;
-    case SSH2S_PARSE_OK:
-        break;
+    int next;
+    int status = ssh2s_command_line(argc, argv, "sftp_get", USAGE, print_usage,
+                                    1, &opts, &next);
+    if (status >= 0) {
+        return status; /* --help, --version or a usage error */
     }
     if (next == argc) {
         warnx("missing PATH");
@@ -93,7 +85,8 @@ int main(int argc, char **argv)
 
     struct ssh2s ssh;
     LIBSSH2_SFTP *sftp = NULL;
-    int status = ssh2s_open(&opts, &ssh), failed = 0;
+    int failed = 0;
+    status = ssh2s_open(&opts, &ssh);
     /* RFC 4254 6.5: a session channel with the "sftp" subsystem. */
     if (status == CLI_EXIT_OK &&
         (sftp = libssh2_sftp_init(ssh.session)) == NULL) {

@@ -56,19 +56,11 @@ static void print_exit(struct ssh2s *ssh, LIBSSH2_CHANNEL *channel,
 int main(int argc, char **argv)
 {
     struct ssh2s_options opts;
-    int next = 0;
-    switch (ssh2s_parse_args(argc, argv, &opts, &next)) {
-    case SSH2S_PARSE_HELP:
-        print_usage();
-        return CLI_EXIT_OK;
-    case SSH2S_PARSE_VERSION:
-        cli_print_version("ssh_commands");
-        return CLI_EXIT_OK;
-    case SSH2S_PARSE_ERROR:
-        cli_print_usage_error(USAGE);
-        return CLI_EXIT_USAGE;
-    case SSH2S_PARSE_OK:
-        break;
+    int next;
+    int status = ssh2s_command_line(argc, argv, "ssh_commands", USAGE,
+                                    print_usage, 1, &opts, &next);
+    if (status >= 0) {
+        return status; /* --help, --version or a usage error */
     }
     const char *const *commands = (const char *const *)argv + next;
     int count = argc - next;
@@ -82,7 +74,7 @@ int main(int argc, char **argv)
     /* Connect, check the host key, log in: once for all commands. */
     struct ssh2s ssh;
     int failed = 0;
-    int status = ssh2s_open(&opts, &ssh);
+    status = ssh2s_open(&opts, &ssh);
     for (int i = 0; status == CLI_EXIT_OK && i < count; i++) {
         status = run_command(&ssh, commands[i], &failed);
     }

@@ -43,29 +43,16 @@ static int copy_to_stdout(struct ssh2s *ssh, LIBSSH2_CHANNEL *channel);
 int main(int argc, char **argv)
 {
     struct ssh2s_options opts;
-    int next = 0;
-    switch (ssh2s_parse_args(argc, argv, &opts, &next)) {
-    case SSH2S_PARSE_HELP:
-        print_usage();
-        return CLI_EXIT_OK;
-    case SSH2S_PARSE_VERSION:
-        cli_print_version("ssh_simple");
-        return CLI_EXIT_OK;
-    case SSH2S_PARSE_ERROR:
-        cli_print_usage_error(USAGE);
-        return CLI_EXIT_USAGE;
-    case SSH2S_PARSE_OK:
-        break;
-    }
-    if (next < argc) {
-        warnx("unexpected argument '%s'", argv[next]);
-        cli_print_usage_error(USAGE);
-        return CLI_EXIT_USAGE;
+    int next;
+    int status = ssh2s_command_line(argc, argv, "ssh_simple", USAGE,
+                                    print_usage, 0, &opts, &next);
+    if (status >= 0) {
+        return status; /* --help, --version or a usage error */
     }
 
     /* Connect, check the host key, log in (common/ssh2s.c). */
     struct ssh2s ssh;
-    int status = ssh2s_open(&opts, &ssh);
+    status = ssh2s_open(&opts, &ssh);
     if (status == CLI_EXIT_OK) {
         status = talk_to_shell(&ssh);
     }

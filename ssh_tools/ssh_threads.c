@@ -66,19 +66,11 @@ static int finish_job(struct ssh2s *ssh, struct job *job, int *failed);
 int main(int argc, char **argv)
 {
     struct ssh2s_options opts;
-    int next = 0;
-    switch (ssh2s_parse_args(argc, argv, &opts, &next)) {
-    case SSH2S_PARSE_HELP:
-        print_usage();
-        return CLI_EXIT_OK;
-    case SSH2S_PARSE_VERSION:
-        cli_print_version("ssh_threads");
-        return CLI_EXIT_OK;
-    case SSH2S_PARSE_ERROR:
-        cli_print_usage_error(USAGE);
-        return CLI_EXIT_USAGE;
-    case SSH2S_PARSE_OK:
-        break;
+    int next;
+    int status = ssh2s_command_line(argc, argv, "ssh_threads", USAGE,
+                                    print_usage, 1, &opts, &next);
+    if (status >= 0) {
+        return status; /* --help, --version or a usage error */
     }
     const char *const *commands = (const char *const *)argv + next;
     int count = argc - next;
@@ -95,7 +87,7 @@ int main(int argc, char **argv)
     }
 
     struct ssh2s ssh;
-    int status = ssh2s_open(&opts, &ssh);
+    status = ssh2s_open(&opts, &ssh);
     if (status == CLI_EXIT_OK) {
         status = run_all(&ssh, jobs, count);
     }
