@@ -52,11 +52,8 @@
 #define PLAIN            "\033[0m"
 
 enum {
-    OPT_PASSWORD_STDIN = 256,
-    OPT_TRACE,
-    OPT_NO_LOGIN,
-    OPT_DIAGRAM
-};
+    OPT_DIAGRAM = 256
+}; /* a long option with no short one */
 
 struct options {
     const char *host, *user, *port, *command, *diagram_path, *term;
@@ -135,14 +132,15 @@ out:
 /* Options and HOST [USER]; -1 means go on, otherwise the exit status. */
 static int parse_options(int argc, char **argv, struct options *opt)
 {
-    static const struct option options[] = {
+    /* getopt_long sets the three flags itself, and then returns 0. */
+    const struct option options[] = {
         {"port", required_argument, NULL, 'p'},
         {"term", required_argument, NULL, 'T'},
         {"command", required_argument, NULL, 'c'},
         {"timeout", required_argument, NULL, 't'},
-        {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
-        {"trace", no_argument, NULL, OPT_TRACE},
-        {"no-login", no_argument, NULL, OPT_NO_LOGIN},
+        {"password-stdin", no_argument, &opt->password_stdin, 1},
+        {"trace", no_argument, &opt->trace, 1},
+        {"no-login", no_argument, &opt->no_login, 1},
         {"diagram", required_argument, NULL, OPT_DIAGRAM},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -173,14 +171,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
         case 't':
             opt->timeout_ms = (int)n * 1000;
             break;
-        case OPT_PASSWORD_STDIN:
-            opt->password_stdin = 1;
-            break;
-        case OPT_TRACE:
-            opt->trace = 1;
-            break;
-        case OPT_NO_LOGIN:
-            opt->no_login = 1;
+        case 0:
             break;
         case OPT_DIAGRAM:
             opt->diagram_path = optarg;
