@@ -20,9 +20,14 @@ PROGRAMS := \
 	shell/shell \
 	telnet_tools/telnet_login \
 	telnet_tools/telnet_codes \
-	ssh_tools/ssh_inspect \
+	telnet_tools/telnet_server \
+	ssh_tools/ssh_simple \
 	ssh_tools/ssh_commands \
-	telnet_tools/telnet_server
+	ssh_tools/ssh_threads \
+	ssh_tools/sftp_get \
+	ssh_tools/ssh_server \
+	ssh_tools/ssh_cat \
+	ssh_tools/ssh_inspect
 
 # Project flags live apart from the user's CFLAGS, so `make CFLAGS=-O0`
 # keeps the warnings (STYLE.md 9).
@@ -171,11 +176,11 @@ compile-only:
 # Sub-makes, so that pkg-config runs again after deps installed packages.
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)scripts/demo.sh $(abspath $(BIN))
+	$(Q)$(PYTHON) scripts/demo.py $(abspath $(BIN))
 
 playground: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)scripts/playground.sh $(abspath $(BIN))
+	$(Q)$(PYTHON) scripts/playground.py $(abspath $(BIN))
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all bench-bins

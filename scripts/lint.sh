@@ -3,7 +3,7 @@
 # make lint: format check, clang-tidy, shellcheck, and the calls STYLE.md
 # bans.  Prints what it finds; exits non-zero if anything was found.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 status=0
 sources=$(git ls-files '*.c' '*.h')
 flags="-std=c11 -D_POSIX_C_SOURCE=200809L -I. $(pkg-config --cflags \

@@ -120,6 +120,7 @@ class Sshd:
             self._write_config()
             self.proc = subprocess.Popen(
                 ["/usr/sbin/sshd", "-D", "-e", "-f", str(self.config)],
+                start_new_session=True,  # a terminal's Ctrl-C is not for it
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=open(self.log, "ab"))
             try:
@@ -171,9 +172,21 @@ class Sshd:
                "SSHD_KNOWN_HOSTS": str(self.known_hosts)}
         return env, {}
 
+    def describe(self):
+        """For `make playground`: where it is, and a command to try."""
+        return [f"OpenSSH sshd   127.0.0.1 port {self.port}, user {self.user}",
+                f"  try: ssh_commands -p {self.port} -i {self.client_key} "
+                f"--known-hosts {self.known_hosts} {self.host} {self.user} "
+                "'uname -a'"]
+
     def stop(self):
         if self.proc is not None:
             stop_process(self.proc)
+
+
+def start_sshd(directory):
+    """The shared server's recipe, for the fixture and for make demo."""
+    return Sshd(directory).start()
 
 
 def _current_user():
@@ -184,7 +197,7 @@ def _current_user():
 @pytest.fixture(scope="session")
 def sshd(tmp_path_factory):
     """The shared OpenSSH server, started once for the whole run."""
-    server = Sshd(tmp_path_factory.mktemp("sshd")).start()
+    server = start_sshd(tmp_path_factory.mktemp("sshd"))
     yield server
     server.stop()
 

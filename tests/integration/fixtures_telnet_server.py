@@ -121,3 +121,13 @@ def wait_until(predicate, timeout=10.0):
         if value or time.monotonic() > deadline:
             return value
         time.sleep(0.05)
+
+
+def start_telnet_server(directory):
+    """The shared server's recipe, for make demo and make playground."""
+    server = TelnetServer(directory).start()
+    server.describe = lambda: [
+        f"telnet_server  127.0.0.1 port {server.port}, user {server.user}, "
+        f"password {server.password}",
+        f"  try: telnet_login -p {server.port} 127.0.0.1 {server.user}"]
+    return server

@@ -111,3 +111,8 @@ def telnetd(tmp_path_factory):
     server = Telnetd(tmp_path_factory.mktemp("telnetd")).start()
     yield server
     server.stop()
+
+
+def start_telnetd(directory):
+    """The shared telnetd's recipe, for make demo."""
+    return Telnetd(directory).start()
