@@ -50,13 +50,7 @@
 #define RECEIVED_COLOUR  "\033[36m"
 #define SENT_COLOUR      "\033[32m"
 #define PLAIN            "\033[0m"
-
-enum {
-    OPT_PASSWORD_STDIN = 256,
-    OPT_TRACE,
-    OPT_NO_LOGIN,
-    OPT_DIAGRAM
-};
+#define OPT_DIAGRAM      256 /* --diagram has no short option */
 
 struct options {
     const char *host, *user, *port, *command, *diagram_path, *term;
@@ -70,10 +64,10 @@ static int start_diagram(struct options *opt);
 static void answer_option(struct tn_session *session, unsigned char command,
                           unsigned char option, const unsigned char *data,
                           size_t len, void *arg);
-static void reply(struct tn_session *session, struct options *t,
+static void reply(struct tn_session *session, struct options *opt,
                   unsigned char command, unsigned char option);
-static void send_terminal_type(struct tn_session *session, struct options *t);
-static void record(struct options *t, int sent, unsigned char command,
+static void send_terminal_type(struct tn_session *session, struct options *opt);
+static void record(struct options *opt, int sent, unsigned char command,
                    unsigned char option, const unsigned char *data, size_t len);
 static void describe(char *out, unsigned char command, unsigned char option,
                      const unsigned char *data, size_t len);
@@ -135,14 +129,15 @@ out:
 /* Options and HOST [USER]; -1 means go on, otherwise the exit status. */
 static int parse_options(int argc, char **argv, struct options *opt)
 {
-    static const struct option options[] = {
+    /* getopt_long sets the three flags itself, and then returns 0. */
+    const struct option options[] = {
         {"port", required_argument, NULL, 'p'},
         {"term", required_argument, NULL, 'T'},
         {"command", required_argument, NULL, 'c'},
         {"timeout", required_argument, NULL, 't'},
-        {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
-        {"trace", no_argument, NULL, OPT_TRACE},
-        {"no-login", no_argument, NULL, OPT_NO_LOGIN},
+        {"password-stdin", no_argument, &opt->password_stdin, 1},
+        {"trace", no_argument, &opt->trace, 1},
+        {"no-login", no_argument, &opt->no_login, 1},
         {"diagram", required_argument, NULL, OPT_DIAGRAM},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -173,14 +168,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
         case 't':
             opt->timeout_ms = (int)n * 1000;
             break;
-        case OPT_PASSWORD_STDIN:
-            opt->password_stdin = 1;
-            break;
-        case OPT_TRACE:
-            opt->trace = 1;
-            break;
-        case OPT_NO_LOGIN:
-            opt->no_login = 1;
+        case 0:
             break;
         case OPT_DIAGRAM:
             opt->diagram_path = optarg;
@@ -252,29 +240,29 @@ static void answer_option(struct tn_session *session, unsigned char command,
                           unsigned char option, const unsigned char *data,
                           size_t len, void *arg)
 {
-    struct options *t = arg;
-    record(t, 0, command, option, data, len);
+    struct options *opt = arg;
+    record(opt, 0, command, option, data, len);
+    /* Like the book, answer DONT and WONT too: RFC 1143 would stay silent. */
     switch (command) {
     case TELNET_DO:
     case TELNET_DONT:
         if (command == TELNET_DO && option == TELNET_TELOPT_TTYPE) {
-            reply(session, t, TELNET_WILL, option);
+            reply(session, opt, TELNET_WILL, option);
             break;
         }
         printf("Will not %d (%s)\n", option, tn_option_name(option));
-        reply(session, t, TELNET_WONT, option);
+        reply(session, opt, TELNET_WONT, option);
         break;
     case TELNET_WILL:
     case TELNET_WONT:
-        /* The book answers DONT and WONT too; RFC 1143 would stay silent. */
         printf("Do not %d (%s)\n", option, tn_option_name(option));
-        reply(session, t, TELNET_DONT, option);
+        reply(session, opt, TELNET_DONT, option);
         break;
     case TN_SB:
         /* RFC 1091: IAC SB TTYPE SEND IAC SE.  Answer every time asked. */
         if (option == TELNET_TELOPT_TTYPE && len == 1 &&
             data[0] == TELNET_TTYPE_SEND) {
-            send_terminal_type(session, t);
+            send_terminal_type(session, opt);
         }
         break;
     default:
@@ -282,42 +270,43 @@ static void answer_option(struct tn_session *session, unsigned char command,
     }
 }
 
-static void reply(struct tn_session *session, struct options *t,
+/* Answer COMMAND OPTION, traced first so the trace keeps time order. */
+static void reply(struct tn_session *session, struct options *opt,
                   unsigned char command, unsigned char option)
 {
-    record(t, 1, command, option, NULL, 0);
+    record(opt, 1, command, option, NULL, 0);
     tn_negotiate(session, command, option);
 }
 
 /* RFC 1091: IAC SB TTYPE IS name IAC SE. */
-static void send_terminal_type(struct tn_session *session, struct options *t)
+static void send_terminal_type(struct tn_session *session, struct options *opt)
 {
     unsigned char is[1 + TERM_MAX] = {TELNET_TTYPE_IS};
-    size_t len = strlen(t->term);
-    memcpy(is + 1, t->term, len);
-    printf("Sending terminal type \"%s\"\n", t->term);
-    record(t, 1, TN_SB, TELNET_TELOPT_TTYPE, is, 1 + len);
+    size_t len = strlen(opt->term);
+    memcpy(is + 1, opt->term, len);
+    printf("Sending terminal type \"%s\"\n", opt->term);
+    record(opt, 1, TN_SB, TELNET_TELOPT_TTYPE, is, 1 + len);
     tn_subnegotiate(session, TELNET_TELOPT_TTYPE, is, 1 + len);
 }
 
 /* --trace and --diagram: one line per event, "<-" received, "->" sent. */
-static void record(struct options *t, int sent, unsigned char command,
+static void record(struct options *opt, int sent, unsigned char command,
                    unsigned char option, const unsigned char *data, size_t len)
 {
     char event[EVENT_MAX];
-    if (!t->trace && t->diagram == NULL) {
+    if (!opt->trace && opt->diagram == NULL) {
         return;
     }
     describe(event, command, option, data, len);
-    if (t->trace) {
+    if (opt->trace) {
         printf("%s%s %s%s\n",
-               t->colour ? (sent ? SENT_COLOUR : RECEIVED_COLOUR) : "",
-               sent ? "->" : "<-", event, t->colour ? PLAIN : "");
+               opt->colour ? (sent ? SENT_COLOUR : RECEIVED_COLOUR) : "",
+               sent ? "->" : "<-", event, opt->colour ? PLAIN : "");
     }
-    if (t->diagram != NULL) {
-        fputs(sent ? "    C->>S: " : "    S->>C: ", t->diagram);
-        put_mermaid(t->diagram, event);
-        fputc('\n', t->diagram);
+    if (opt->diagram != NULL) {
+        fputs(sent ? "    C->>S: " : "    S->>C: ", opt->diagram);
+        put_mermaid(opt->diagram, event);
+        fputc('\n', opt->diagram);
     }
 }
 

@@ -35,10 +35,6 @@
 #define DEFAULT_TIMEOUT 10 /* seconds, for each step */
 #define SHELL_PROMPT    "$ "
 
-enum {
-    OPT_PASSWORD_STDIN = 256
-};
-
 struct options {
     const char *host;
     const char *user;
@@ -94,11 +90,12 @@ out:
 /* Options and HOST USER; -1 means go on, otherwise the exit status. */
 static int parse_options(int argc, char **argv, struct options *opt)
 {
-    static const struct option options[] = {
+    /* getopt_long sets the flag itself, and then returns 0. */
+    const struct option options[] = {
         {"port", required_argument, NULL, 'p'},
         {"command", required_argument, NULL, 'c'},
         {"timeout", required_argument, NULL, 't'},
-        {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
+        {"password-stdin", no_argument, &opt->password_stdin, 1},
         {"debug", no_argument, NULL, 'd'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -123,8 +120,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
             }
             opt->timeout_ms = (int)number * 1000;
             break;
-        case OPT_PASSWORD_STDIN:
-            opt->password_stdin = 1;
+        case 0:
             break;
         case 'd':
             opt->debug = 1;

@@ -10,6 +10,7 @@ closing early, flooding) are a few lines of Python on 127.0.0.1 each.
 import re
 import socket
 import threading
+from pathlib import Path
 
 import pexpect
 import pytest
@@ -386,6 +387,35 @@ def test_endless_subnegotiation_is_dropped():
     assert text(result) == (
         "", 'telnet_login: waiting for "assword:": timed out after 2 s\n')
     assert result.returncode == 5
+
+
+# --- byte scripts: tests/data/telnet_codes/NAME.input -> NAME.trace ------------
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "telnet_codes"
+
+
+def read_input(path):
+    """Bytes of a .input file: per line, the first word, %XX for any byte;
+    the rest of the line and lines starting with # are comments."""
+    out = bytearray()
+    for line in path.read_text(encoding="ascii").splitlines():
+        if line.strip() and not line.startswith("#"):
+            out += re.sub(rb"%([0-9A-Fa-f]{2})",
+                          lambda m: bytes([int(m.group(1), 16)]),
+                          line.split()[0].encode())
+    return bytes(out)
+
+
+@pytest.mark.parametrize("script", sorted(DATA.glob("*.input")),
+                         ids=lambda p: p.stem)
+def test_tracer_on_a_byte_script(script):
+    """The server sends the script and falls silent; stdout is exact."""
+    server = FakeServer(read_input(script), close=False)
+    result = run([program("telnet_codes"), "--trace", "--no-login", "-p",
+                  str(server.port), "127.0.0.1"])
+    server.stop()
+    assert (result.returncode, result.stderr) == (0, b"")
+    assert result.stdout == script.with_suffix(".trace").read_bytes()
 
 
 # --- the command line -------------------------------------------------------
