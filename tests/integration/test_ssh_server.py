@@ -414,3 +414,27 @@ def test_console_sessions_at_once_with_long_lines(make_ssh_server):
                 client.kill()
                 client.wait()
     stop_cleanly(server)
+
+
+def test_two_channels_at_once_on_one_connection(make_ssh_server, tmp_path):
+    """OpenSSH's ControlMaster runs a second ssh over the first one's
+    connection: a console shell and an exec, side by side."""
+    server = make_ssh_server()
+    control = ["-o", f"ControlPath={tmp_path}/cm"]
+    args = server.ssh_args(tty="-tt")
+    args[1:1] = [*control, "-o", "ControlMaster=yes"]
+    child = pexpect.spawn(args[0], args[1:], timeout=20, encoding="utf-8")
+    try:
+        child.expect_exact("alice@shellwire$ ")
+        muxed = server.ssh_args("echo", "muxed")
+        muxed[1:1] = control
+        result = run(muxed, stdin=subprocess.DEVNULL)
+        assert (result.returncode, result.stdout) == (0, b"muxed\r\n")
+        child.send("echo still here\r")
+        child.expect_exact("still here\r\n")
+        child.send("bye\r")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert server.log_text().count("logged in") == 1
+    stop_cleanly(server)
