@@ -18,9 +18,16 @@ PYTHON   ?= /usr/bin/python3
 
 PROGRAMS := \
 	shell/shell \
-	ssh_tools/ssh_inspect \
+	telnet_tools/telnet_login \
+	telnet_tools/telnet_codes \
+	telnet_tools/telnet_server \
+	ssh_tools/ssh_simple \
 	ssh_tools/ssh_commands \
-	ssh_tools/ssh_server
+	ssh_tools/ssh_threads \
+	ssh_tools/sftp_get \
+	ssh_tools/ssh_server \
+	ssh_tools/ssh_cat \
+	ssh_tools/ssh_inspect
 
 # Project flags live apart from the user's CFLAGS, so `make CFLAGS=-O0`
 # keeps the warnings (STYLE.md 9).
@@ -85,6 +92,8 @@ BENCH_SRC  := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 FUZZ_EXTRA_fuzz_kexinit := ssh_tools/ssh_inspect/kexinit.c
+FUZZ_EXTRA_fuzz_telnet_session := telnet_tools/telnet_server/negotiate.c \
+	telnet_tools/telnet_server/login.c
 
 # Keep objects that only a pattern rule names.
 .SECONDARY:
@@ -116,9 +125,11 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(COMMON_LIB)
 	@mkdir -p $(@D)
 	$(QLD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+# (A function, so that its % is not taken for the pattern rule's stem.)
+fuzz_extra_obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(FUZZ_EXTRA_$(1)))
 .SECONDEXPANSION:
 $(BUILD)/fuzzers/%: $(BUILD)/obj/tests/fuzz/%.o \
-		$$(patsubst %.c,$(BUILD)/obj/%.o,$$(FUZZ_EXTRA_$$*)) $(COMMON_LIB)
+		$$(call fuzz_extra_obj,$$*) $(COMMON_LIB)
 	@mkdir -p $(@D)
 	$(QLD)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
@@ -165,11 +176,11 @@ compile-only:
 # Sub-makes, so that pkg-config runs again after deps installed packages.
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)scripts/demo.sh $(abspath $(BIN))
+	$(Q)$(PYTHON) scripts/demo.py $(abspath $(BIN))
 
 playground: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)scripts/playground.sh $(abspath $(BIN))
+	$(Q)$(PYTHON) scripts/playground.py $(abspath $(BIN))
 
 bench: deps
 	$(Q)$(MAKE) --no-print-directory all bench-bins

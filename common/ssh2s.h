@@ -4,7 +4,8 @@
  * TCP connect, handshake with a host-key preference, the known_hosts check
  * (or a pinned fingerprint), then authentication in OpenSSH's order.  The
  * steps are walked through in lessons/05-ssh-one-channel.md and
- * lessons/10-ssh-host-keys.md.
+ * lessons/10-ssh-host-keys.md.  Three files: ssh2s.c (the command line,
+ * connect, close), ssh2s_hostkey.c (known_hosts), ssh2s_auth.c (logging in).
  */
 #ifndef SHELLWIRE_COMMON_SSH2S_H
 #define SHELLWIRE_COMMON_SSH2S_H
@@ -76,6 +77,20 @@ int ssh2s_open(const struct ssh2s_options *opts, struct ssh2s *ssh);
  */
 int ssh2s_connect(const struct ssh2s_options *opts, struct ssh2s *ssh);
 int ssh2s_authenticate(const struct ssh2s_options *opts, struct ssh2s *ssh);
+
+/*
+ * The steps of ssh2s_connect() that live in ssh2s_hostkey.c: ask for the
+ * host-key types known_hosts holds for NAME ("[host]:port") before the
+ * handshake, and check the key the server proved it holds after it
+ * (pin, known, changed, or unknown: ask or --accept-new, then record).
+ * Each returns an enum cli_exit after one explanation on stderr.
+ */
+int ssh2s_prefer_known_types(struct ssh2s *ssh, const char *name);
+int ssh2s_check_host_key(const struct ssh2s_options *opts, struct ssh2s *ssh,
+                         const char *name);
+
+/* $HOME, or the password database's idea of it, or NULL. */
+const char *ssh2s_home_dir(void);
 
 /* Say goodbye (SSH_MSG_DISCONNECT), free the session, close the socket. */
 void ssh2s_close(struct ssh2s *ssh, const char *goodbye);

@@ -9,7 +9,7 @@ set -eu
 PACKAGES="make gcc clang pkg-config libtelnet-dev libreadline-dev
 libssh2-1-dev libssh-dev libcrypt-dev openssh-server openssh-client
 inetutils-telnet inetutils-telnetd inetutils-inetd libcmocka-dev
-python3 python3-pytest python3-pexpect dash libclang-rt-14-dev"
+python3 python3-pytest python3-pexpect python3-yaml dash libclang-rt-14-dev"
 
 if [ "${1:-}" = "--list" ]; then
     # shellcheck disable=SC2086  # one line, words split on purpose

@@ -147,8 +147,9 @@ out:
  * Read stdout and stderr as they come, until the server's CHANNEL_EOF.
  * Reading only stdout would stall forever once unread stderr filled the
  * channel's window (RFC 4254 5.2), so the session goes non-blocking and we
- * wait on the socket only when neither stream has anything.  A read of 0
- * bytes is not the end: only libssh2_channel_eof() says that.
+ * wait on the socket only when neither stream has anything, not even in
+ * libssh2's queue.  A read of 0 bytes is not the end: only
+ * libssh2_channel_eof() says that.
  */
 static int read_output(struct ssh2s *ssh, LIBSSH2_CHANNEL *channel,
                        struct buffer out[2])
@@ -171,7 +172,8 @@ static int read_output(struct ssh2s *ssh, LIBSSH2_CHANNEL *channel,
         if (status != CLI_EXIT_OK || (!got && libssh2_channel_eof(channel))) {
             break;
         }
-        if (!got) {
+        /* Reading stderr may have queued a stdout packet: no poll then. */
+        if (!got && libssh2_poll_channel_read(channel, 1) <= 0) {
             status = wait_socket(ssh);
         }
     }

@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/cli.h"
@@ -32,11 +33,15 @@
 #define PRE_BANNER_MAX 8192
 /* How much of a non-SSH server's reply the error message quotes. */
 #define QUOTE_MAX 40
+/* RFC 854: "Interpret As Command", the byte that starts a Telnet command. */
+#define TELNET_IAC 0xFF
 
 /* The bytes read from the plain socket, kept until they are parsed. */
 struct wire {
     int fd;
     int timeout_ms;
+    long long deadline_ms; /* on the monotonic clock: a slow server that
+                              sends a byte at a time cannot keep us */
     size_t len;
     unsigned char buf[PRE_BANNER_MAX + KEXINIT_MAX_PACKET];
 };
@@ -50,11 +55,16 @@ enum read_result {
 };
 
 static int read_identification(struct wire *w, struct inspection *in);
+static int line_cut_short(const struct wire *w, const struct inspection *in,
+                          enum read_result got);
 static int take_identification(struct wire *w, size_t start, size_t len,
                                struct inspection *in);
 static int read_kexinit(struct wire *w, struct inspection *in);
+static int packet_cut_short(const struct wire *w, const struct inspection *in,
+                            enum read_result got);
 static enum read_result read_more(struct wire *w);
 static int not_ssh(const struct wire *w, const char *why);
+static long long now_ms(void);
 
 /* Step 1: connect, say who we are, read the server's line and KEXINIT. */
 int read_in_clear(struct inspection *in)
@@ -69,7 +79,9 @@ int read_in_clear(struct inspection *in)
         warn("malloc");
         goto out;
     }
-    *w = (struct wire){.fd = fd, .timeout_ms = in->timeout_ms};
+    *w = (struct wire){.fd = fd,
+                       .timeout_ms = in->timeout_ms,
+                       .deadline_ms = now_ms() + in->timeout_ms};
     /* RFC 4253 section 4.2: both sides send their line at once. */
     if (net_write_all(fd, OUR_IDENTIFICATION, strlen(OUR_IDENTIFICATION)) < 0) {
         warn("send our identification to %s", in->host);
@@ -104,31 +116,41 @@ static int read_identification(struct wire *w, struct inspection *in)
             start += len;
             continue;
         }
-        /* NUL or 0xFF (Telnet's IAC) never appear in these lines. */
-        if (memchr(w->buf, '\0', w->len) || memchr(w->buf, 0xFF, w->len)) {
+        /* NUL and 0xFF never appear in these lines; 0xFF is Telnet's IAC,
+         * which a Telnet server sends first to negotiate (RFC 854). */
+        if (memchr(w->buf, TELNET_IAC, w->len)) {
+            return not_ssh(w, "it sent Telnet commands (IAC)");
+        }
+        if (memchr(w->buf, '\0', w->len)) {
             return not_ssh(w, "it sent binary bytes");
         }
         if (w->len >= PRE_BANNER_MAX) {
             return not_ssh(w, "8192 bytes and no \"SSH-\" line");
         }
         enum read_result got = read_more(w);
-        if (got == READ_OK) {
-            continue;
+        if (got != READ_OK) {
+            return line_cut_short(w, in, got);
         }
-        if (got == READ_ERROR) {
-            warn("read from %s", in->host);
-            return CLI_EXIT_CLOSED;
-        }
-        if (w->len > 0) {
-            return not_ssh(w, got == READ_EOF ? "it hung up" : "timed out");
-        }
-        if (got == READ_TIMEOUT) {
-            warnx("%s sent nothing in %d s", in->host, w->timeout_ms / 1000);
-            return CLI_EXIT_TIMEOUT;
-        }
-        warnx("%s closed the connection without a word", in->host);
+    }
+}
+
+/* Why no identification line came, said once; the exit status. */
+static int line_cut_short(const struct wire *w, const struct inspection *in,
+                          enum read_result got)
+{
+    if (got == READ_ERROR) {
+        warn("read from %s", in->host);
         return CLI_EXIT_CLOSED;
     }
+    if (w->len > 0) {
+        return not_ssh(w, got == READ_EOF ? "it hung up" : "timed out");
+    }
+    if (got == READ_TIMEOUT) {
+        warnx("%s sent nothing in %d s", in->host, w->timeout_ms / 1000);
+        return CLI_EXIT_TIMEOUT;
+    }
+    warnx("%s closed the connection without a word", in->host);
+    return CLI_EXIT_CLOSED;
 }
 
 /* Keep the lines before and the identification, drop them from W. */
@@ -172,7 +194,8 @@ static int take_identification(struct wire *w, size_t start, size_t len,
 /* RFC 4253 section 7.1: the server's first packet must be its KEXINIT. */
 static int read_kexinit(struct wire *w, struct inspection *in)
 {
-    for (;;) {
+    enum read_result got = READ_OK;
+    while (got == READ_OK) {
         switch (kexinit_parse(w->buf, w->len, &in->kex)) {
         case KEXINIT_OK:
             return CLI_EXIT_OK;
@@ -184,39 +207,50 @@ static int read_kexinit(struct wire *w, struct inspection *in)
             warnx("malformed KEXINIT: %s", in->kex.error);
             return EXIT_MALFORMED;
         case KEXINIT_INCOMPLETE:
+            got = read_more(w);
             break;
         }
-        enum read_result got = read_more(w);
-        if (got == READ_OK) {
-            continue;
-        }
-        if (got == READ_ERROR) {
-            warn("read from %s", in->host);
-            return CLI_EXIT_CLOSED;
-        }
-        if (w->len == 0) {
-            warnx("no KEXINIT: %s sent its identification, then %s", in->host,
-                  got == READ_EOF ? "hung up" : "nothing");
-            return EXIT_NO_KEXINIT;
-        }
-        if (got == READ_TIMEOUT) {
-            warnx("timed out inside the first packet (%zu bytes)", w->len);
-            return CLI_EXIT_TIMEOUT;
-        }
-        warnx("the connection dropped inside the first packet (%zu bytes)",
-              w->len);
-        return CLI_EXIT_CLOSED;
     }
+    return packet_cut_short(w, in, got);
 }
 
-/* Wait up to the time-out for more bytes, and append them to W. */
+/* Why the first packet never came whole, said once; the exit status. */
+static int packet_cut_short(const struct wire *w, const struct inspection *in,
+                            enum read_result got)
+{
+    if (got == READ_ERROR) {
+        warn("read from %s", in->host);
+        return CLI_EXIT_CLOSED;
+    }
+    if (w->len == 0 && got == READ_EOF) {
+        warnx("no KEXINIT: %s sent its identification, then hung up", in->host);
+        return EXIT_NO_KEXINIT;
+    }
+    if (w->len == 0) {
+        warnx("no KEXINIT: %s sent its identification, then nothing in %d s",
+              in->host, w->timeout_ms / 1000);
+        return EXIT_NO_KEXINIT;
+    }
+    if (got == READ_TIMEOUT) {
+        warnx("timed out inside the first packet (%zu bytes)", w->len);
+        return CLI_EXIT_TIMEOUT;
+    }
+    warnx("the connection dropped inside the first packet (%zu bytes)", w->len);
+    return CLI_EXIT_CLOSED;
+}
+
+/* Wait, until the deadline at most, for more bytes; append them to W. */
 static enum read_result read_more(struct wire *w)
 {
     struct pollfd pfd = {.fd = w->fd, .events = POLLIN};
-    int ready;
-    do {
-        ready = poll(&pfd, 1, w->timeout_ms);
-    } while (ready < 0 && errno == EINTR);
+    int ready = 0;
+    long long left;
+    while ((left = w->deadline_ms - now_ms()) > 0) {
+        ready = poll(&pfd, 1, (int)left);
+        if (ready >= 0 || errno != EINTR) {
+            break;
+        }
+    }
     if (ready == 0) {
         return READ_TIMEOUT;
     }
@@ -245,4 +279,12 @@ static int not_ssh(const struct wire *w, const char *why)
           shown < w->len ? "..." : "");
     free(said);
     return EXIT_NOT_SSH;
+}
+
+/* Milliseconds on the monotonic clock, which no one can set back. */
+static long long now_ms(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }

@@ -54,7 +54,6 @@ static int frame_packet(const unsigned char *buf, size_t len, struct kexinit *k,
 static int read_byte(struct reader *r, unsigned *out);
 static int read_u32(struct reader *r, uint32_t *out);
 static int read_name_list(struct reader *r, char **out);
-static int names_are_valid(const unsigned char *s, size_t len);
 
 enum kexinit_status kexinit_parse(const unsigned char *buf, size_t len,
                                   struct kexinit *k)
@@ -180,7 +179,7 @@ static int read_name_list(struct reader *r, char **out)
         r->left = 0;
         return -1;
     }
-    if (!names_are_valid(r->p, len)) {
+    if (!kexinit_names_valid(r->p, len)) {
         return -1;
     }
     char *copy = malloc((size_t)len + 1);
@@ -200,7 +199,7 @@ static int read_name_list(struct reader *r, char **out)
  * 1 to 64 characters, separated by single commas; the list may be empty.
  * Checking this also keeps terminal escapes off the instructor's screen.
  */
-static int names_are_valid(const unsigned char *s, size_t len)
+int kexinit_names_valid(const unsigned char *s, size_t len)
 {
     size_t name_len = 0;
     for (size_t i = 0; i < len; i++) {

@@ -56,4 +56,11 @@ enum kexinit_status kexinit_parse(const unsigned char *buf, size_t len,
 /* Free the lists of a parsed KEXINIT (safe to call twice). */
 void kexinit_free(struct kexinit *k);
 
+/*
+ * Is S (LEN bytes) a valid name-list: printable US-ASCII names of 1 to 64
+ * characters separated by single commas, or empty (RFC 4251 sections 5
+ * and 6)?  1 yes, 0 no.
+ */
+int kexinit_names_valid(const unsigned char *s, size_t len);
+
 #endif

@@ -38,14 +38,18 @@
 static int parse_options(int argc, char **argv, struct inspection *in,
                          int *json);
 static void print_help(void);
+static int parse_operands(int argc, char **argv, struct inspection *in);
 static int set_default_known_hosts(struct inspection *in);
 
 int main(int argc, char **argv)
 {
-    struct inspection in = {.port = "22", .port_number = 22};
+    struct inspection in = {.port = "22",
+                            .port_number = 22,
+                            .timeout_ms = DEFAULT_TIMEOUT_S * 1000};
     int json = 0;
     int status = parse_options(argc, argv, &in, &json);
     if (status >= 0) {
+        inspection_free(&in);
         return status;
     }
     /* A peer that hangs up must give an error from write(), not kill us. */
@@ -75,9 +79,9 @@ int main(int argc, char **argv)
             status = CLI_EXIT_FAILURE;
         }
     }
-    if (status == CLI_EXIT_OK && in.key_changed) {
-        warnx("the host key of %s is not the one in %s", in.host,
-              in.known_hosts);
+    if (status == CLI_EXIT_OK && in.changed_line != 0) {
+        warnx("the host key of %s is not the one in %s line %ld", in.host,
+              in.known_hosts, in.changed_line);
         status = CLI_EXIT_HOSTKEY;
     }
     inspection_free(&in);
@@ -97,7 +101,7 @@ static int parse_options(int argc, char **argv, struct inspection *in,
         {"timeout", required_argument, NULL, 't'},
         {NULL, 0, NULL, 0},
     };
-    long number = DEFAULT_TIMEOUT_S;
+    long number = 0;
     int opt;
     while ((opt = getopt_long(argc, argv, "hVjk:p:t:", options, NULL)) != -1) {
         switch (opt) {
@@ -131,21 +135,10 @@ static int parse_options(int argc, char **argv, struct inspection *in,
             return CLI_EXIT_USAGE;
         }
     }
-    if (in->timeout_ms == 0) {
-        in->timeout_ms = DEFAULT_TIMEOUT_S * 1000;
-    }
-    if (in->known_hosts == NULL && set_default_known_hosts(in) < 0) {
-        return CLI_EXIT_FAILURE;
-    }
-    int used =
-        cli_host_user(argc - optind, argv + optind, 1, &in->host, &in->user);
-    if (used < 0 || optind + used != argc) {
-        cli_print_usage_error(USAGE);
-        return CLI_EXIT_USAGE;
-    }
-    return -1;
+    return parse_operands(argc - optind, argv + optind, in);
 }
 
+/* --help: usage, what it shows, the options and the exit statuses. */
 static void print_help(void)
 {
     printf("%s\n\n"
@@ -155,7 +148,7 @@ static void print_help(void)
            "with USER, the authentication methods offered\n(none is "
            "tried).  USER@HOST works too.\n\n"
            "  -p, --port PORT          port (default 22)\n"
-           "  -t, --timeout SECONDS    wait this long for each reply "
+           "  -t, --timeout SECONDS    give up waiting after this long "
            "(default %d)\n"
            "      --known-hosts FILE   (default ~/.ssh/known_hosts)\n"
            "      --json               one JSON object instead of text\n"
@@ -167,6 +160,23 @@ static void print_help(void)
            "  %d the server sent no KEXINIT\n"
            "  %d the KEXINIT packet is malformed\n",
            CLI_EXIT_HOSTKEY, EXIT_NOT_SSH, EXIT_NO_KEXINIT, EXIT_MALFORMED);
+}
+
+/* HOST [USER] or USER@HOST, the ARGC words left after the options. */
+static int parse_operands(int argc, char **argv, struct inspection *in)
+{
+    int used = cli_host_user(argc, argv, 1, &in->host, &in->user);
+    if (used > 0 && used != argc) {
+        warnx("unexpected argument '%s'", argv[used]);
+    }
+    if (used < 0 || used != argc) {
+        cli_print_usage_error(USAGE);
+        return CLI_EXIT_USAGE;
+    }
+    if (in->known_hosts == NULL && set_default_known_hosts(in) < 0) {
+        return CLI_EXIT_FAILURE;
+    }
+    return -1;
 }
 
 /* OpenSSH's own file, ~/.ssh/known_hosts. */
@@ -197,6 +207,5 @@ void inspection_free(struct inspection *in)
     for (int i = 0; i < CHOSEN_METHODS; i++) {
         free(in->chosen[i]);
     }
-    free(in->fingerprint);
     free(in->auth_methods);
 }

@@ -118,11 +118,10 @@ static void print_session_text(const struct inspection *in, int colour)
     }
     printf("\nHost key (RFC 4253 section 8)\n");
     printf("  %-*s %s\n", LABEL_WIDTH - 2, "type", in->key_type);
-    printf("  %-*s SHA256:%s\n", LABEL_WIDTH - 2, "fingerprint",
-           in->fingerprint);
+    printf("  %-*s %s\n", LABEL_WIDTH - 2, "fingerprint", in->fingerprint);
     printf("  %-*s %s%s%s (%s)\n", LABEL_WIDTH - 2, "known_hosts",
-           colour && in->key_changed ? WARNING_ON : "", in->known,
-           colour && in->key_changed ? COLOUR_OFF : "", in->known_hosts);
+           colour && in->changed_line != 0 ? WARNING_ON : "", in->known,
+           colour && in->changed_line != 0 ? COLOUR_OFF : "", in->known_hosts);
     if (in->user == NULL) {
         return;
     }
@@ -231,7 +230,7 @@ static void print_json_session(const struct inspection *in)
             print_json_string(in->chosen[i], strlen(in->chosen[i]));
         }
         printf("}, \"host_key\": {\"type\": \"%s\", \"fingerprint\": "
-               "\"SHA256:%s\", \"known_hosts\": \"%s\", \"known_hosts_file\": ",
+               "\"%s\", \"known_hosts\": \"%s\", \"known_hosts_file\": ",
                in->key_type, in->fingerprint, in->known);
         print_json_string(in->known_hosts, strlen(in->known_hosts));
         printf("}");

@@ -7,7 +7,9 @@
  * more.  libssh2 does that work; we ask it what was chosen, which host key
  * the server proved it holds, whether known_hosts vouches for that key,
  * and which ways of logging in the server offers USER (RFC 4252 section
- * 5.2: a "none" request is answered with that list).
+ * 5.2: a "none" request is answered with that list).  The host-key and
+ * known_hosts rules are common/ssh2s.c's, so that we see what our own
+ * clients (and OpenSSH's ssh) would see.
  */
 #include <err.h>
 #include <errno.h>
@@ -19,25 +21,15 @@
 
 #include "common/cli.h"
 #include "common/net.h"
+#include "common/ssh2s.h"
 #include "inspect.h"
 
-/*
- * libssh2 1.10 would pick an ECDSA host key first, while OpenSSH records
- * the ed25519 one in known_hosts: ask for OpenSSH's order.  Only names
- * libssh2 1.10 knows (no rsa-sha2-*): dropping an unknown one from the
- * list makes it copy overlapping memory.
- */
-#define HOSTKEY_PREFERENCE                                                     \
-    "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,"                     \
-    "ecdsa-sha2-nistp521,ssh-rsa"
-#define SHA256_LEN 32
+/* Room for every host-key method name libssh2 1.10 knows. */
+#define HOSTKEY_METHODS_SIZE 256
 
-static int fail(LIBSSH2_SESSION *session, const char *what);
+static int prefer_known_types(LIBSSH2_SESSION *session, struct inspection *in);
 static int read_chosen(LIBSSH2_SESSION *session, struct inspection *in);
 static int read_host_key(LIBSSH2_SESSION *session, struct inspection *in);
-static int check_known_hosts(LIBSSH2_SESSION *session, struct inspection *in,
-                             const char *key, size_t len, int type);
-static char *base64_unpadded(const unsigned char *bytes, size_t len);
 static int read_auth_methods(LIBSSH2_SESSION *session, struct inspection *in);
 
 int inspect_session(struct inspection *in)
@@ -53,10 +45,12 @@ int inspect_session(struct inspection *in)
         goto out;
     }
     libssh2_session_set_timeout(session, in->timeout_ms);
-    if (libssh2_session_method_pref(session, LIBSSH2_METHOD_HOSTKEY,
-                                    HOSTKEY_PREFERENCE) != 0 ||
-        libssh2_session_handshake(session, fd) != 0) {
-        status = fail(session, "SSH handshake");
+    status = prefer_known_types(session, in);
+    if (status != CLI_EXIT_OK) {
+        goto out;
+    }
+    if (libssh2_session_handshake(session, fd) != 0) {
+        status = ssh2s_fail(session, "SSH handshake");
         goto out;
     }
     status = read_chosen(session, in);
@@ -75,22 +69,27 @@ out:
     return status;
 }
 
-/* One line with libssh2's own words, and the exit status they mean. */
-static int fail(LIBSSH2_SESSION *session, const char *what)
+/*
+ * As OpenSSH does, ask first for the host-key types known_hosts holds for
+ * this host: left to itself libssh2 1.10 would pick ECDSA, and a known
+ * ed25519 host would look unknown.
+ */
+static int prefer_known_types(LIBSSH2_SESSION *session, struct inspection *in)
 {
-    char *message = NULL;
-    int code = libssh2_session_last_error(session, &message, NULL, 0);
-    warnx("%s: %s", what, message != NULL ? message : "failed");
-    switch (code) {
-    case LIBSSH2_ERROR_TIMEOUT:
-        return CLI_EXIT_TIMEOUT;
-    case LIBSSH2_ERROR_SOCKET_DISCONNECT:
-    case LIBSSH2_ERROR_SOCKET_RECV:
-    case LIBSSH2_ERROR_SOCKET_SEND:
-        return CLI_EXIT_CLOSED;
-    default:
-        return CLI_EXIT_FAILURE;
+    char methods[HOSTKEY_METHODS_SIZE];
+    if (ssh2s_known_host_name(in->host, in->port_number, in->known_name,
+                              sizeof(in->known_name)) < 0) {
+        warnx("host name too long: %s", in->host);
+        return CLI_EXIT_USAGE;
     }
+    unsigned known =
+        ssh2s_known_types(session, in->known_hosts, in->known_name);
+    if (ssh2s_hostkey_preference(known, methods, sizeof(methods)) < 0 ||
+        libssh2_session_method_pref(session, LIBSSH2_METHOD_HOSTKEY, methods) !=
+            0) {
+        return ssh2s_fail(session, "host-key preference");
+    }
+    return CLI_EXIT_OK;
 }
 
 /* The method libssh2 settled on for each KEXINIT list. */
@@ -99,7 +98,7 @@ static int read_chosen(LIBSSH2_SESSION *session, struct inspection *in)
     for (int type = 0; type < CHOSEN_METHODS; type++) {
         const char *name = libssh2_session_methods(session, type);
         if (name == NULL) {
-            return fail(session, "libssh2_session_methods");
+            return ssh2s_fail(session, "libssh2_session_methods");
         }
         in->chosen[type] = strdup(name);
         if (in->chosen[type] == NULL) {
@@ -110,106 +109,38 @@ static int read_chosen(LIBSSH2_SESSION *session, struct inspection *in)
     return CLI_EXIT_OK;
 }
 
-/* Key type, SHA256 fingerprint as OpenSSH writes it, known_hosts. */
+/* Key type, SHA256 fingerprint as OpenSSH writes it, and known_hosts. */
 static int read_host_key(LIBSSH2_SESSION *session, struct inspection *in)
 {
-    static const struct {
-        int type;
-        const char *name;
-        int known_hosts_type;
-    } types[] = {
-        {LIBSSH2_HOSTKEY_TYPE_RSA, "ssh-rsa", LIBSSH2_KNOWNHOST_KEY_SSHRSA},
-        {LIBSSH2_HOSTKEY_TYPE_DSS, "ssh-dss", LIBSSH2_KNOWNHOST_KEY_SSHDSS},
-        {LIBSSH2_HOSTKEY_TYPE_ECDSA_256, "ecdsa-sha2-nistp256",
-         LIBSSH2_KNOWNHOST_KEY_ECDSA_256},
-        {LIBSSH2_HOSTKEY_TYPE_ECDSA_384, "ecdsa-sha2-nistp384",
-         LIBSSH2_KNOWNHOST_KEY_ECDSA_384},
-        {LIBSSH2_HOSTKEY_TYPE_ECDSA_521, "ecdsa-sha2-nistp521",
-         LIBSSH2_KNOWNHOST_KEY_ECDSA_521},
-        {LIBSSH2_HOSTKEY_TYPE_ED25519, "ssh-ed25519",
-         LIBSSH2_KNOWNHOST_KEY_ED25519},
-    };
     size_t len;
     int type;
     const char *key = libssh2_session_hostkey(session, &len, &type);
     const char *hash =
         libssh2_hostkey_hash(session, LIBSSH2_HOSTKEY_HASH_SHA256);
     if (key == NULL || hash == NULL) {
-        return fail(session, "host key");
+        return ssh2s_fail(session, "reading the server's host key");
     }
-    int known_type = LIBSSH2_KNOWNHOST_KEY_UNKNOWN;
-    in->key_type = "unknown";
-    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-        if (types[i].type == type) {
-            in->key_type = types[i].name;
-            known_type = types[i].known_hosts_type;
-        }
+    in->key_type = ssh2s_key_type_name(type);
+    if (in->key_type == NULL) {
+        in->key_type = "unknown";
     }
-    in->fingerprint = base64_unpadded((const unsigned char *)hash, SHA256_LEN);
-    if (in->fingerprint == NULL) {
-        return CLI_EXIT_FAILURE;
+    ssh2s_format_sha256((const unsigned char *)hash, in->fingerprint);
+    switch (ssh2s_check_known_hosts(session, in->known_hosts, in->known_name,
+                                    key, len, type, &in->changed_line)) {
+    case LIBSSH2_KNOWNHOST_CHECK_MATCH:
+        in->known = "known";
+        break;
+    case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
+        in->known = "CHANGED";
+        break;
+    case LIBSSH2_KNOWNHOST_CHECK_NOTFOUND:
+        in->known = "not known";
+        break;
+    default:
+        in->known = "unreadable"; /* ssh2s said why, on stderr */
+        break;
     }
-    return check_known_hosts(session, in, key, len, known_type);
-}
-
-/* Look the key up in known_hosts ("[host]:port" unless port 22). */
-static int check_known_hosts(LIBSSH2_SESSION *session, struct inspection *in,
-                             const char *key, size_t len, int type)
-{
-    LIBSSH2_KNOWNHOSTS *hosts = libssh2_knownhost_init(session);
-    if (hosts == NULL) {
-        return fail(session, "libssh2_knownhost_init");
-    }
-    in->known = "unreadable";
-    if (libssh2_knownhost_readfile(hosts, in->known_hosts,
-                                   LIBSSH2_KNOWNHOST_FILE_OPENSSH) >= 0) {
-        int typemask =
-            LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | type;
-        switch (libssh2_knownhost_checkp(hosts, in->host, in->port_number, key,
-                                         len, typemask, NULL)) {
-        case LIBSSH2_KNOWNHOST_CHECK_MATCH:
-            in->known = "known";
-            break;
-        case LIBSSH2_KNOWNHOST_CHECK_MISMATCH:
-            in->known = "CHANGED";
-            in->key_changed = 1;
-            break;
-        default:
-            in->known = "not known";
-            break;
-        }
-    }
-    libssh2_knownhost_free(hosts);
     return CLI_EXIT_OK;
-}
-
-/* RFC 4648 base64, without the '=' padding, as ssh-keygen -l shows it. */
-static char *base64_unpadded(const unsigned char *bytes, size_t len)
-{
-    static const char digits[] =
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    char *out = malloc(len / 3 * 4 + 5);
-    if (out == NULL) {
-        warn("malloc");
-        return NULL;
-    }
-    size_t o = 0;
-    for (size_t i = 0; i < len; i += 3) {
-        /* Three bytes make 24 bits, four digits of six bits each. */
-        unsigned long bits = (unsigned long)bytes[i] << 16;
-        size_t have = len - i < 3 ? len - i : 3;
-        if (have > 1) {
-            bits |= (unsigned long)bytes[i + 1] << 8;
-        }
-        if (have > 2) {
-            bits |= bytes[i + 2];
-        }
-        for (size_t d = 0; d <= have; d++) {
-            out[o++] = digits[(bits >> (18 - 6 * d)) & 0x3F];
-        }
-    }
-    out[o] = '\0';
-    return out;
 }
 
 /* RFC 4252 section 5.2: the methods that can continue, for USER. */
@@ -222,7 +153,12 @@ static int read_auth_methods(LIBSSH2_SESSION *session, struct inspection *in)
             in->auth_none_accepted = 1; /* the server let us in as is */
             return CLI_EXIT_OK;
         }
-        return fail(session, "authentication methods");
+        return ssh2s_fail(session, "authentication methods");
+    }
+    /* Encrypted, but still the server's words: no escapes to the screen. */
+    if (!kexinit_names_valid((const unsigned char *)list, strlen(list))) {
+        warnx("the server's authentication methods are not a name-list");
+        return CLI_EXIT_FAILURE;
     }
     in->auth_methods = strdup(list);
     if (in->auth_methods == NULL) {

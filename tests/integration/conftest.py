@@ -120,6 +120,7 @@ class Sshd:
             self._write_config()
             self.proc = subprocess.Popen(
                 ["/usr/sbin/sshd", "-D", "-e", "-f", str(self.config)],
+                start_new_session=True,  # a terminal's Ctrl-C is not for it
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                 stderr=open(self.log, "ab"))
             try:

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * ssh_threads: several commands at once, each on its own channel of one
+ * SSH session, each line printed the moment it arrives.
+ *
+ * The book runs one Python thread per channel.  A libssh2 session is not
+ * thread-safe (its maintainers: one thread at a time per session; the
+ * channel-open state lives in the session), and blocking reads under one
+ * lock would print one command's output after the other.  So this program
+ * does what a careful threaded one must do anyway: one non-blocking
+ * session, one poll() loop, every channel read when the socket has data.
+ * Channels are multiplexed by the protocol (RFC 4254 section 5), not by us.
+ *
+ *     $ ssh_threads localhost brandon
+ *     One
+ *     A
+ *     B
+ *     Two
+ *     Three
+ *     C
+ *
+ * Read run_all() and then read_lines().  Lesson: lessons/07-ssh-threads.md.
+ * (The book's ssh_threads.py, Foundations of Python Network Programming,
+ * 3rd ed., ch. 16.)
+ */
+#include <err.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libssh2.h>
+
+#include "common/cli.h"
+#include "common/ssh2s.h"
+
+#define USAGE                                                                  \
+    "usage: ssh_threads [options] HOST USER [COMMAND...]\n"                    \
+    "       ssh_threads [options] USER@HOST [COMMAND...]"
+/* A line longer than this is printed in pieces. */
+#define LINE_SIZE 4096
+
+/* One command's channel and its unfinished last line. */
+struct job {
+    const char *command;
+    LIBSSH2_CHANNEL *channel;
+    char line[LINE_SIZE];
+    size_t len;
+    int done; /* EOF seen, the last line printed */
+};
+
+static const char *const default_commands[] = {
+    "echo One;sleep 2;echo Two;sleep 1;echo Three",
+    "echo A;sleep 1;echo B;sleep 2;echo C",
+};
+
+static void print_usage(void);
+static int run_all(struct ssh2s *ssh, struct job *jobs, int count);
+static int start_job(struct ssh2s *ssh, struct job *job);
+static int read_lines(struct ssh2s *ssh, struct job *job, int *got);
+static void print_line(struct job *job);
+static int any_pending(const struct job *jobs, int count);
+static int wait_socket(struct ssh2s *ssh);
+static int finish_job(struct ssh2s *ssh, struct job *job, int *failed);
+
+int main(int argc, char **argv)
+{
+    struct ssh2s_options opts;
+    int next = 0;
+    switch (ssh2s_parse_args(argc, argv, &opts, &next)) {
+    case SSH2S_PARSE_HELP:
+        print_usage();
+        return CLI_EXIT_OK;
+    case SSH2S_PARSE_VERSION:
+        cli_print_version("ssh_threads");
+        return CLI_EXIT_OK;
+    case SSH2S_PARSE_ERROR:
+        cli_print_usage_error(USAGE);
+        return CLI_EXIT_USAGE;
+    case SSH2S_PARSE_OK:
+        break;
+    }
+    const char *const *commands = (const char *const *)argv + next;
+    int count = argc - next;
+    if (count == 0) {
+        commands = default_commands;
+        count = sizeof default_commands / sizeof default_commands[0];
+    }
+    struct job *jobs = calloc((size_t)count, sizeof *jobs);
+    if (jobs == NULL) {
+        err(CLI_EXIT_FAILURE, "jobs");
+    }
+    for (int i = 0; i < count; i++) {
+        jobs[i].command = commands[i];
+    }
+
+    struct ssh2s ssh;
+    int status = ssh2s_open(&opts, &ssh);
+    if (status == CLI_EXIT_OK) {
+        status = run_all(&ssh, jobs, count);
+    }
+    for (int i = 0; i < count; i++) {
+        if (jobs[i].channel != NULL) {
+            libssh2_channel_free(jobs[i].channel);
+        }
+    }
+    ssh2s_close(&ssh, "ssh_threads: done");
+    free(jobs);
+    return status;
+}
+
+static void print_usage(void)
+{
+    printf("%s\n\n"
+           "Run every COMMAND at the same time, each on its own channel of "
+           "one SSH\nsession, and print each line of output as it arrives.  "
+           "Default: the book's\n'echo One;sleep 2;echo Two;sleep 1;echo "
+           "Three' and\n'echo A;sleep 1;echo B;sleep 2;echo C'.\n\n",
+           USAGE);
+    ssh2s_print_options(stdout);
+    puts("");
+    cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_HOSTKEY);
+    puts("  (1 also when a command exits with a status other than 0)");
+}
+
+/* Start every command, then read whichever has output until all end. */
+static int run_all(struct ssh2s *ssh, struct job *jobs, int count)
+{
+    int status = CLI_EXIT_OK, running = count;
+    /* Opening is a request and a reply each: one at a time, blocking. */
+    for (int i = 0; status == CLI_EXIT_OK && i < count; i++) {
+        status = start_job(ssh, &jobs[i]);
+    }
+    libssh2_session_set_blocking(ssh->session, 0);
+    while (status == CLI_EXIT_OK && running > 0) {
+        int got = 0;
+        running = 0;
+        for (int i = 0; status == CLI_EXIT_OK && i < count; i++) {
+            if (!jobs[i].done) {
+                status = read_lines(ssh, &jobs[i], &got);
+                running += !jobs[i].done;
+            }
+        }
+        if (status == CLI_EXIT_OK && running > 0 && !got &&
+            !any_pending(jobs, count)) {
+            status = wait_socket(ssh);
+        }
+    }
+    libssh2_session_set_blocking(ssh->session, 1);
+    int failed = 0;
+    for (int i = 0; status == CLI_EXIT_OK && i < count; i++) {
+        status = finish_job(ssh, &jobs[i], &failed);
+    }
+    return status == CLI_EXIT_OK && failed ? CLI_EXIT_FAILURE : status;
+}
+
+/* RFC 4254 6.5: a session channel and an "exec" request on it. */
+static int start_job(struct ssh2s *ssh, struct job *job)
+{
+    job->channel = libssh2_channel_open_session(ssh->session);
+    if (job->channel == NULL) {
+        return ssh2s_fail(ssh->session, "opening a channel");
+    }
+    /* Each command's stderr is printed with its stdout. */
+    libssh2_channel_handle_extended_data2(job->channel,
+                                          LIBSSH2_CHANNEL_EXTENDED_DATA_MERGE);
+    if (libssh2_channel_exec(job->channel, job->command) != 0) {
+        return ssh2s_fail(ssh->session, "exec request");
+    }
+    return CLI_EXIT_OK;
+}
+
+/*
+ * Read what JOB's channel has now, printing each complete line; at EOF
+ * print the unfinished one too.  *GOT is set when anything came.
+ */
+static int read_lines(struct ssh2s *ssh, struct job *job, int *got)
+{
+    for (;;) {
+        char *end = job->line + job->len;
+        ssize_t n = libssh2_channel_read(job->channel, end,
+                                         sizeof job->line - job->len);
+        if (n == LIBSSH2_ERROR_EAGAIN ||
+            (n == 0 && !libssh2_channel_eof(job->channel))) {
+            return CLI_EXIT_OK;
+        }
+        if (n < 0) {
+            return ssh2s_fail(ssh->session, "reading output");
+        }
+        if (n == 0) {
+            print_line(job);
+            job->done = 1;
+            return CLI_EXIT_OK;
+        }
+        *got = 1;
+        job->len += (size_t)n;
+        char *newline;
+        while ((newline = memchr(job->line, '\n', job->len)) != NULL) {
+            size_t used = (size_t)(newline - job->line) + 1;
+            fwrite(job->line, 1, used, stdout);
+            job->len -= used;
+            memmove(job->line, job->line + used, job->len);
+        }
+        if (job->len == sizeof job->line) {
+            print_line(job);
+        }
+        fflush(stdout);
+    }
+}
+
+/* Print what is left of JOB's line, and start a new one. */
+static void print_line(struct job *job)
+{
+    if (job->len > 0) {
+        fwrite(job->line, 1, job->len, stdout);
+        putchar('\n');
+        fflush(stdout);
+        job->len = 0;
+    }
+}
+
+/*
+ * Has libssh2 already taken a packet off the socket for a channel other
+ * than the one it was reading (data or EOF)?  Then poll() would wait for
+ * the next packet while this one sat in libssh2's queue.
+ */
+static int any_pending(const struct job *jobs, int count)
+{
+    for (int i = 0; i < count; i++) {
+        if (!jobs[i].done &&
+            (libssh2_poll_channel_read(jobs[i].channel, 1) > 0 ||
+             libssh2_channel_eof(jobs[i].channel))) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Sleep until the socket can go the way libssh2 was blocked on. */
+static int wait_socket(struct ssh2s *ssh)
+{
+    int directions = libssh2_session_block_directions(ssh->session);
+    struct pollfd p = {.fd = ssh->fd, .events = POLLIN};
+    if (directions & LIBSSH2_SESSION_BLOCK_OUTBOUND) {
+        p.events |= POLLOUT;
+    }
+    if (poll(&p, 1, -1) < 0) {
+        warn("poll");
+        return CLI_EXIT_FAILURE;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* Close JOB's channel (RFC 4254 5.3); a failed command sets *FAILED. */
+static int finish_job(struct ssh2s *ssh, struct job *job, int *failed)
+{
+    if (libssh2_channel_close(job->channel) != 0 ||
+        libssh2_channel_wait_closed(job->channel) != 0) {
+        return ssh2s_fail(ssh->session, "closing a channel");
+    }
+    int code = libssh2_channel_get_exit_status(job->channel);
+    if (code != 0) {
+        warnx("'%s' exited with status %d", job->command, code);
+        *failed = 1;
+    }
+    return CLI_EXIT_OK;
+}

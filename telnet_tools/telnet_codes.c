@@ -1,0 +1,396 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * telnet_codes: watch a Telnet server negotiate options, and refuse all of
+ * them but the terminal type.
+ *
+ * Before any text, a Telnet server sends commands: IAC DO TTYPE asks "will
+ * you tell me your terminal type?", IAC WILL ECHO offers "I will echo".
+ * Each gets an answer (RFC 855).  This client answers WILL to DO TTYPE,
+ * sends its terminal type whenever asked (RFC 1091), refuses the rest and
+ * prints what it refuses; then it logs in like telnet_login.
+ *
+ *     $ telnet_codes -p 2323 --password-stdin 127.0.0.1 brandon <pw.txt
+ *     Will not 32 (TSPEED)
+ *     Sending terminal type "mypython"
+ *     ...
+ *     My terminal type is mypython
+ *
+ * RFC 854, 855, 1091.  Read answer_option() first.  Lesson:
+ * lessons/03-telnet-negotiation.md.  (The book's telnet_codes.py,
+ * Foundations of Python Network Programming, ch. 16.)
+ */
+#include <err.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libtelnet.h>
+
+#include "common/cli.h"
+#include "common/prompt.h"
+#include "common/repr.h"
+#include "common/tn_names.h"
+#include "common/tn_session.h"
+
+#define USAGE                                                                  \
+    "usage: telnet_codes [-p PORT] [-T NAME] [-c COMMAND] [-t SECONDS]\n"      \
+    "                    [--password-stdin] [--trace] [--no-login]\n"          \
+    "                    [--diagram FILE.mmd] HOST [USER]"
+#define DEFAULT_PORT     "23"
+#define DEFAULT_TERM     "mypython"
+#define DEFAULT_COMMAND  "exec echo My terminal type is $TERM"
+#define DEFAULT_TIMEOUT  10   /* seconds, for each step */
+#define TERM_MAX         40   /* RFC 1091: at most 40 characters */
+#define SILENCE_MS       2000 /* --no-login leaves after this much quiet */
+#define FIRST_SCREEN_MAX 8192 /* --no-login shows at most this much text */
+#define EVENT_MAX        2200 /* one event as text: a TN_SB_MAX repr fits */
+#define RECEIVED_COLOUR  "\033[36m"
+#define SENT_COLOUR      "\033[32m"
+#define PLAIN            "\033[0m"
+
+enum {
+    OPT_PASSWORD_STDIN = 256,
+    OPT_TRACE,
+    OPT_NO_LOGIN,
+    OPT_DIAGRAM
+};
+
+struct options {
+    const char *host, *user, *port, *command, *diagram_path, *term;
+    int timeout_ms, password_stdin, no_login, trace, colour;
+    FILE *diagram; /* --diagram, open while the session runs */
+};
+
+static int parse_options(int argc, char **argv, struct options *opt);
+static void print_help(void);
+static int start_diagram(struct options *opt);
+static void answer_option(struct tn_session *session, unsigned char command,
+                          unsigned char option, const unsigned char *data,
+                          size_t len, void *arg);
+static void reply(struct tn_session *session, struct options *t,
+                  unsigned char command, unsigned char option);
+static void send_terminal_type(struct tn_session *session, struct options *t);
+static void record(struct options *t, int sent, unsigned char command,
+                   unsigned char option, const unsigned char *data, size_t len);
+static void describe(char *out, unsigned char command, unsigned char option,
+                     const unsigned char *data, size_t len);
+static void put_mermaid(FILE *out, const char *text);
+static int log_in(struct tn_session *session, const struct options *opt,
+                  const char *password);
+static int show_first_screen(struct tn_session *session);
+
+int main(int argc, char **argv)
+{
+    struct options opt = {.port = DEFAULT_PORT,
+                          .command = DEFAULT_COMMAND,
+                          .timeout_ms = DEFAULT_TIMEOUT * 1000,
+                          .term = DEFAULT_TERM};
+    int status = parse_options(argc, argv, &opt);
+    if (status >= 0) {
+        return status;
+    }
+    setvbuf(stdout, NULL, _IOLBF, 0); /* lines stay in time order */
+    opt.colour = isatty(STDOUT_FILENO);
+
+    char *password = NULL;
+    struct tn_session *session = NULL;
+    status = CLI_EXIT_FAILURE;
+    if (!opt.no_login) {
+        password = opt.password_stdin ? prompt_line(stdin)
+                                      : prompt_secret("Password: ");
+        if (password == NULL) {
+            goto out;
+        }
+    }
+    if (opt.diagram_path != NULL && start_diagram(&opt) < 0) {
+        goto out;
+    }
+    session = tn_open(opt.host, opt.port, opt.timeout_ms);
+    if (session == NULL) {
+        status = cli_exit_for_connect(errno);
+        goto out;
+    }
+    /* The lesson: every negotiation comes to answer_option(). */
+    tn_set_option_handler(session, answer_option, &opt);
+    if (opt.no_login) {
+        status = show_first_screen(session);
+    } else if ((status = log_in(session, &opt, password)) == CLI_EXIT_OK &&
+               (tn_write_line(session, opt.command) < 0 ||
+                tn_read_all(session, stdout, opt.timeout_ms) < 0)) {
+        status = tn_exit_for(errno);
+    }
+out:
+    tn_close(session);
+    if (opt.diagram != NULL && fclose(opt.diagram) != 0) {
+        warn("%s", opt.diagram_path);
+        status = CLI_EXIT_FAILURE;
+    }
+    prompt_forget(password);
+    return status;
+}
+
+/* Options and HOST [USER]; -1 means go on, otherwise the exit status. */
+static int parse_options(int argc, char **argv, struct options *opt)
+{
+    static const struct option options[] = {
+        {"port", required_argument, NULL, 'p'},
+        {"term", required_argument, NULL, 'T'},
+        {"command", required_argument, NULL, 'c'},
+        {"timeout", required_argument, NULL, 't'},
+        {"password-stdin", no_argument, NULL, OPT_PASSWORD_STDIN},
+        {"trace", no_argument, NULL, OPT_TRACE},
+        {"no-login", no_argument, NULL, OPT_NO_LOGIN},
+        {"diagram", required_argument, NULL, OPT_DIAGRAM},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    long n;
+    int c;
+    while ((c = getopt_long(argc, argv, "p:T:c:t:hV", options, NULL)) != -1) {
+        if ((c == 'p' && cli_parse_number(optarg, 1, 65535, "PORT", &n) < 0) ||
+            (c == 't' &&
+             cli_parse_number(optarg, 1, 3600, "SECONDS", &n) < 0)) {
+            return CLI_EXIT_USAGE;
+        }
+        switch (c) {
+        case 'p':
+            opt->port = optarg;
+            break;
+        case 'T':
+            if (optarg[0] == '\0' || strlen(optarg) > TERM_MAX) {
+                warnx("NAME must be 1 to %d characters", TERM_MAX);
+                return CLI_EXIT_USAGE;
+            }
+            opt->term = optarg;
+            break;
+        case 'c':
+            opt->command = optarg;
+            break;
+        case 't':
+            opt->timeout_ms = (int)n * 1000;
+            break;
+        case OPT_PASSWORD_STDIN:
+            opt->password_stdin = 1;
+            break;
+        case OPT_TRACE:
+            opt->trace = 1;
+            break;
+        case OPT_NO_LOGIN:
+            opt->no_login = 1;
+            break;
+        case OPT_DIAGRAM:
+            opt->diagram_path = optarg;
+            break;
+        case 'h':
+            print_help();
+            return CLI_EXIT_OK;
+        case 'V':
+            cli_print_version("telnet_codes");
+            return CLI_EXIT_OK;
+        default:
+            cli_print_usage_error(USAGE);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    int used = cli_host_user(argc - optind, argv + optind, opt->no_login,
+                             &opt->host, &opt->user);
+    if (used < 0 || optind + used != argc) {
+        cli_print_usage_error(USAGE);
+        return CLI_EXIT_USAGE;
+    }
+    return -1;
+}
+
+static void print_help(void)
+{
+    printf("%s\n\n"
+           "Answer a Telnet server's option negotiation, refusing all but the\n"
+           "terminal type and printing each refusal, then log in as USER and\n"
+           "run COMMAND, printing what comes back.\n\n"
+           "  -p, --port PORT        server port (default %s)\n"
+           "  -T, --term NAME        terminal type to send (default %s)\n"
+           "  -c, --command COMMAND  (default \"%s\")\n"
+           "  -t, --timeout SECONDS  for each step (default %d)\n"
+           "      --password-stdin   read the password as one line of stdin\n"
+           "      --trace            print every negotiation, both ways\n"
+           "      --no-login         no USER: print the first screen, leave\n"
+           "                         after %d s of silence\n"
+           "      --diagram FILE     write a Mermaid sequence diagram\n"
+           "  -h, --help, -V, --version\n\n",
+           USAGE, DEFAULT_PORT, DEFAULT_TERM, DEFAULT_COMMAND, DEFAULT_TIMEOUT,
+           SILENCE_MS / 1000);
+    cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_CLOSED);
+    puts("  (1 also when the server says \"Login incorrect\")");
+}
+
+/* A Mermaid sequence diagram: paste FILE.mmd into a slide or mermaid.live. */
+static int start_diagram(struct options *opt)
+{
+    FILE *f = fopen(opt->diagram_path, "w");
+    if (f == NULL) {
+        warn("%s", opt->diagram_path);
+        return -1;
+    }
+    fputs("sequenceDiagram\n    participant C as telnet_codes\n"
+          "    participant S as ",
+          f);
+    put_mermaid(f, opt->host);
+    fprintf(f, " port %s\n", opt->port);
+    opt->diagram = f;
+    return 0;
+}
+
+/*
+ * The book's process_option(): the server's every DO, DONT, WILL, WONT and
+ * subnegotiation comes here, and each gets its answer (RFC 855).
+ */
+static void answer_option(struct tn_session *session, unsigned char command,
+                          unsigned char option, const unsigned char *data,
+                          size_t len, void *arg)
+{
+    struct options *t = arg;
+    record(t, 0, command, option, data, len);
+    switch (command) {
+    case TELNET_DO:
+    case TELNET_DONT:
+        if (command == TELNET_DO && option == TELNET_TELOPT_TTYPE) {
+            reply(session, t, TELNET_WILL, option);
+            break;
+        }
+        printf("Will not %d (%s)\n", option, tn_option_name(option));
+        reply(session, t, TELNET_WONT, option);
+        break;
+    case TELNET_WILL:
+    case TELNET_WONT:
+        /* The book answers DONT and WONT too; RFC 1143 would stay silent. */
+        printf("Do not %d (%s)\n", option, tn_option_name(option));
+        reply(session, t, TELNET_DONT, option);
+        break;
+    case TN_SB:
+        /* RFC 1091: IAC SB TTYPE SEND IAC SE.  Answer every time asked. */
+        if (option == TELNET_TELOPT_TTYPE && len == 1 &&
+            data[0] == TELNET_TTYPE_SEND) {
+            send_terminal_type(session, t);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static void reply(struct tn_session *session, struct options *t,
+                  unsigned char command, unsigned char option)
+{
+    record(t, 1, command, option, NULL, 0);
+    tn_negotiate(session, command, option);
+}
+
+/* RFC 1091: IAC SB TTYPE IS name IAC SE. */
+static void send_terminal_type(struct tn_session *session, struct options *t)
+{
+    unsigned char is[1 + TERM_MAX] = {TELNET_TTYPE_IS};
+    size_t len = strlen(t->term);
+    memcpy(is + 1, t->term, len);
+    printf("Sending terminal type \"%s\"\n", t->term);
+    record(t, 1, TN_SB, TELNET_TELOPT_TTYPE, is, 1 + len);
+    tn_subnegotiate(session, TELNET_TELOPT_TTYPE, is, 1 + len);
+}
+
+/* --trace and --diagram: one line per event, "<-" received, "->" sent. */
+static void record(struct options *t, int sent, unsigned char command,
+                   unsigned char option, const unsigned char *data, size_t len)
+{
+    char event[EVENT_MAX];
+    if (!t->trace && t->diagram == NULL) {
+        return;
+    }
+    describe(event, command, option, data, len);
+    if (t->trace) {
+        printf("%s%s %s%s\n",
+               t->colour ? (sent ? SENT_COLOUR : RECEIVED_COLOUR) : "",
+               sent ? "->" : "<-", event, t->colour ? PLAIN : "");
+    }
+    if (t->diagram != NULL) {
+        fputs(sent ? "    C->>S: " : "    S->>C: ", t->diagram);
+        put_mermaid(t->diagram, event);
+        fputc('\n', t->diagram);
+    }
+}
+
+/* "DO TTYPE (24)", "SB TTYPE SEND", "SB TTYPE IS \"mypython\"", ... */
+static void describe(char *out, unsigned char command, unsigned char option,
+                     const unsigned char *data, size_t len)
+{
+    int ttype = command == TN_SB && option == TELNET_TELOPT_TTYPE;
+    char *bytes = NULL;
+    if (command != TN_SB) {
+        snprintf(out, EVENT_MAX, "%s %s (%d)", tn_command_name(command),
+                 tn_option_name(option), option);
+    } else if (ttype && len == 1 && data[0] == TELNET_TTYPE_SEND) {
+        snprintf(out, EVENT_MAX, "SB TTYPE SEND");
+    } else if (ttype && len >= 1 && data[0] == TELNET_TTYPE_IS) {
+        bytes = repr_c(data + 1, len - 1);
+        snprintf(out, EVENT_MAX, "SB TTYPE IS %s", bytes ? bytes : "?");
+    } else {
+        bytes = repr_c(data, len);
+        snprintf(out, EVENT_MAX, "SB %s (%d) %s", tn_option_name(option),
+                 option, bytes ? bytes : "?");
+    }
+    free(bytes);
+}
+
+/* Text in a Mermaid message: ';' ends a statement and '#' starts an entity. */
+static void put_mermaid(FILE *out, const char *text)
+{
+    for (; *text != '\0'; text++) {
+        if (*text == ';' || *text == '#') {
+            fprintf(out, "#%d;", *text);
+        } else {
+            fputc(*text, out);
+        }
+    }
+}
+
+/* The book's conversation, as in telnet_login.c.  An exit status. */
+static int log_in(struct tn_session *session, const struct options *opt,
+                  const char *password)
+{
+    static const char *const after_password[] = {"Login incorrect", "$ "};
+    if (tn_read_until(session, "login:", opt->timeout_ms) < 0 ||
+        tn_write_line(session, opt->user) < 0 ||
+        tn_read_until(session, "assword:", opt->timeout_ms) < 0 ||
+        tn_write_line(session, password) < 0) {
+        return tn_exit_for(errno);
+    }
+    int which = tn_expect(session, after_password, 2, opt->timeout_ms, NULL);
+    if (which < 0) {
+        return tn_exit_for(errno);
+    }
+    if (which == 0) {
+        fprintf(stderr, "Username and password failed - giving up\n");
+        return CLI_EXIT_FAILURE;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* --no-login: the text as it comes, until SILENCE_MS of quiet or a screen. */
+static int show_first_screen(struct tn_session *session)
+{
+    char buf[1024];
+    ssize_t n = 0;
+    size_t shown = 0;
+    while (shown < FIRST_SCREEN_MAX &&
+           (n = tn_read_some(session, buf, sizeof buf, SILENCE_MS)) > 0) {
+        fwrite(buf, 1, (size_t)n, stdout);
+        shown += (size_t)n;
+    }
+    int status = CLI_EXIT_OK;
+    if (n < 0 && errno != ETIMEDOUT) {
+        status = tn_exit_for(errno); /* the server broke off: say so */
+    }
+    return fflush(stdout) == 0 ? status : CLI_EXIT_FAILURE;
+}

@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A real Telnet server for the tests: GNU inetutils telnetd under inetd.
+
+inetutils-inetd listens on 127.0.0.1 and a free port, with its own
+inetd.conf in a temporary directory, and starts one telnetd per
+connection.  telnetd runs a LOGIN program written here at start-up
+(`telnetd -E LOGIN`) instead of /bin/login: it asks `login:` and
+`Password:` (echo off), checks a password made up for this run, and on
+success runs /bin/sh with the prompt `$ `.  No system account or real
+password is involved.  inetd runs in the foreground (-d) and is stopped
+by its pid.
+"""
+import os
+import pwd
+import secrets
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import free_port, stop_process, wait_for_port
+
+INETD = "/usr/sbin/inetutils-inetd"
+TELNETD = "/usr/sbin/telnetd"
+
+# The test LOGIN: like login(1), three tries, "Login incorrect" after each.
+LOGIN_SCRIPT = """#!/bin/sh
+# Written by fixtures_telnetd.py for one test run; not a real login.
+tries=0
+while [ "$tries" -lt 3 ]; do
+    printf 'shellwire login: '
+    IFS= read -r user || exit 1
+    stty -echo
+    printf 'Password: '
+    IFS= read -r password || exit 1
+    stty echo
+    printf '\\n'
+    if [ "$user" = '{user}' ] && [ "$password" = '{password}' ]; then
+        cd '{home}' || exit 1
+        # Not exec, and a pause after: telnetd stops reading the pty as
+        # soon as its child exits, so the shell's last output could be lost.
+        PS1='$ ' HOME='{home}' /bin/sh -i
+        status=$?
+        sleep {linger}
+        exit "$status"
+    fi
+    printf '\\nLogin incorrect\\n'
+    tries=$((tries + 1))
+done
+exit 1
+"""
+
+
+class Telnetd:
+    """inetutils telnetd on 127.0.0.1:PORT with a test login, in DIRECTORY."""
+
+    def __init__(self, directory, user="brandon", linger=0.2):
+        self.dir = Path(directory)
+        self.host = "127.0.0.1"
+        self.user = user
+        # Letters and digits only, so the shell script needs no quoting.
+        self.password = secrets.token_hex(8)
+        self.linger = linger  # seconds the login waits after the shell
+        self.home = self.dir / "home"
+        self.login = self.dir / "login.sh"
+        self.config = self.dir / "inetd.conf"
+        self.log = self.dir / "inetd.log"
+        self.proc = None
+        self.port = None
+
+    def start(self, attempts=5):
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.login.write_text(LOGIN_SCRIPT.format(
+            user=self.user, password=self.password, home=self.home,
+            linger=self.linger))
+        self.login.chmod(0o700)
+        runs_as = pwd.getpwuid(os.geteuid()).pw_name
+        for _ in range(attempts):
+            self.port = free_port()
+            # nowait.1000: inetd's default allows only 40 connections a
+            # minute per service, and the tests and benchmark make more.
+            self.config.write_text(
+                f"{self.host}:{self.port} stream tcp nowait.1000 {runs_as} "
+                f"{TELNETD} telnetd -h -E {self.login}\n")
+            self.proc = subprocess.Popen(
+                [INETD, "-d", "--pidfile=" + str(self.dir / "inetd.pid"),
+                 str(self.config)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=open(self.log, "ab"))
+            try:
+                wait_for_port(self.port, self.proc)
+                return self
+            except (RuntimeError, TimeoutError):
+                stop_process(self.proc)
+        raise RuntimeError("inetd would not start:\n" + self.log.read_text())
+
+    def lesson_env(self):
+        """Variables and text substitutions for lesson transcripts."""
+        env = {"TELNETD_PORT": str(self.port), "TELNETD_USER": self.user,
+               "TELNETD_PASSWORD": self.password}
+        return env, {"2323": str(self.port), "abc123": self.password}
+
+    def stop(self):
+        if self.proc is not None:
+            stop_process(self.proc)
+
+
+@pytest.fixture(scope="session")
+def telnetd(tmp_path_factory):
+    """The shared inetutils telnetd, started once for the whole run."""
+    server = Telnetd(tmp_path_factory.mktemp("telnetd")).start()
+    yield server
+    server.stop()

@@ -1,0 +1,415 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""telnet_server against raw sockets (exact bytes) and the real telnet client.
+
+The raw client answers options the way the book's telnet_codes.py does:
+WILL TTYPE with an unsolicited IS "mypython", and refuses everything else.
+"""
+import os
+import random
+import re
+import signal
+import socket
+import time
+
+import pexpect
+import pytest
+
+from conftest import program, program_env, run
+from fixtures_telnet_server import wait_until
+
+IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
+ECHO, SGA, STATUS, TTYPE, NAWS, TSPEED, LFLOW, XDISPLOC, ENVIRON = (
+    1, 3, 5, 24, 31, 32, 33, 35, 39)
+PROMPT = b"brandon@shellwire$ "
+
+
+def cmd(*codes):
+    """IAC commands as bytes: cmd(DO, TTYPE, DO, TSPEED) ..."""
+    out = b""
+    for verb, opt in zip(codes[::2], codes[1::2]):
+        out += bytes([IAC, verb, opt])
+    return out
+
+
+def sb(opt, body):
+    return bytes([IAC, SB, opt]) + body + bytes([IAC, SE])
+
+
+FIRST = cmd(DO, TTYPE, DO, TSPEED, DO, XDISPLOC, DO, ENVIRON)
+SECOND = sb(TTYPE, b"\x01") + cmd(WILL, SGA, DO, ECHO, DO, NAWS,
+                                  WILL, STATUS, DO, LFLOW)
+TRACER_FIRST = (cmd(WILL, TTYPE) + sb(TTYPE, b"\x00mypython")
+                + cmd(WONT, TSPEED, WONT, XDISPLOC, WONT, ENVIRON))
+TRACER_SECOND = cmd(DONT, SGA, WONT, ECHO, WONT, NAWS, DONT, STATUS,
+                    WONT, LFLOW)
+
+
+class RawClient:
+    """A socket with expect(): read until some bytes arrive."""
+
+    def __init__(self, server, prompt=PROMPT):
+        self.sock = server.connect()
+        self.buf = b""
+        self.prompt = prompt
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def expect(self, wanted, timeout=10):
+        """Everything up to and including WANTED; fails on EOF or time."""
+        deadline = time.monotonic() + timeout
+        while wanted not in self.buf:
+            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
+            try:
+                data = self.sock.recv(65536)
+            except socket.timeout:
+                data = None
+            if not data:
+                raise AssertionError(f"{wanted!r} never came; got {self.buf!r}")
+            self.buf += data
+        at = self.buf.index(wanted) + len(wanted)
+        got, self.buf = self.buf[:at], self.buf[at:]
+        return got
+
+    def read_to_eof(self, timeout=10):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
+            data = self.sock.recv(65536)
+            if not data:
+                got, self.buf = self.buf, b""
+                return got
+            self.buf += data
+        raise AssertionError(f"no EOF; got {self.buf!r}")
+
+    def negotiate_like_the_tracer(self):
+        assert self.expect(FIRST) == FIRST
+        self.send(TRACER_FIRST)
+        assert self.expect(SECOND) == SECOND
+        self.send(TRACER_SECOND)
+        assert self.expect(cmd(WILL, SGA, WILL, ECHO)) == cmd(WILL, SGA,
+                                                                WILL, ECHO)
+        self.send(cmd(DONT, SGA, DONT, ECHO))
+
+    def start_without_login(self):
+        self.prompt = b"shellwire$ "
+        self.negotiate_like_the_tracer()
+        self.expect(self.prompt)
+
+    def login(self, server):
+        self.expect(b"login: ")
+        self.send(server.user.encode() + b"\r")
+        self.expect(b"Password: ")
+        self.send(server.password.encode() + b"\r")
+        self.expect(PROMPT)
+
+    def command(self, line):
+        """Type LINE in line mode; the reply before the next prompt."""
+        self.send(line + b"\r\n")
+        return self.expect(self.prompt)[:-len(self.prompt)]
+
+    def close(self):
+        self.sock.close()
+
+
+@pytest.fixture
+def raw(telnet_server):
+    client = RawClient(telnet_server)
+    yield client
+    client.close()
+
+
+def test_negotiation_is_netkits_and_refusals_mean_line_mode(
+        raw, telnet_server):
+    """The exact bytes of the netkit capture, then a session in line mode."""
+    assert raw.expect(FIRST, timeout=5) == FIRST
+    raw.send(TRACER_FIRST)
+    assert raw.expect(SECOND) == SECOND
+    raw.send(TRACER_SECOND)
+    # The client will not echo: SGA offered again, then WILL ECHO, login.
+    assert raw.expect(b"login: ") == cmd(WILL, SGA, WILL, ECHO) + b"login: "
+    raw.send(cmd(DONT, SGA, DONT, ECHO))
+    raw.send(b"brandon\r")
+    # Line mode: the client echoes, so the name is not sent back.
+    assert raw.expect(b"Password: ") == b"Password: "
+    raw.send(telnet_server.password.encode() + b"\r")
+    welcome = raw.expect(PROMPT)
+    assert welcome == (b"Welcome to shellwire, brandon.\r\n"
+                       b"Type help for the commands, bye to leave.\r\n"
+                       + PROMPT)
+    assert raw.command(b"echo 1 \"2   3\"") == b"1 2   3\r\n"
+    raw.send(b"exec echo My terminal type is $TERM\n")
+    assert raw.read_to_eof() == b"My terminal type is mypython\r\n"
+
+
+def test_every_line_end_the_issue_names(raw, telnet_server):
+    raw.negotiate_like_the_tracer()
+    raw.login(telnet_server)
+    raw.send(b"echo crlf\r\necho crnul\r\x00echo lf\necho cr\r")
+    got = raw.expect(b"cr\r\n" + PROMPT)
+    assert got == (b"crlf\r\n" + PROMPT + b"crnul\r\n" + PROMPT
+                   + b"lf\r\n" + PROMPT + b"cr\r\n" + PROMPT)
+
+
+def test_ttype_after_send_and_naws_updates(raw, telnet_server):
+    raw.expect(FIRST)
+    raw.send(cmd(WILL, TTYPE, WONT, TSPEED, WONT, XDISPLOC, WONT, ENVIRON))
+    raw.expect(SECOND)
+    raw.send(sb(TTYPE, b"\x00VT220") + cmd(DO, SGA, WONT, ECHO, WILL, NAWS)
+             + sb(NAWS, b"\x00\x64\x00\x28") + cmd(DONT, STATUS, WONT, LFLOW))
+    raw.expect(cmd(WILL, ECHO))
+    raw.send(cmd(DONT, ECHO))
+    raw.login(telnet_server)
+    info = raw.command(b"info")
+    assert info.startswith(b"Username: brandon, terminal type: vt220\r\n"
+                           b"Window size: 100x40\r\n")
+    raw.send(sb(NAWS, b"\x00\x84\x00\x2b"))
+    assert b"Window size: 132x43\r\n" in raw.command(b"info")
+
+
+def test_character_mode_echo_and_editing(raw, telnet_server):
+    """A client that agrees to WILL ECHO gets its keys echoed and edited."""
+    raw.expect(FIRST)
+    raw.send(cmd(WONT, TTYPE, WONT, TSPEED, WONT, XDISPLOC, WONT, ENVIRON))
+    raw.expect(SECOND[6:])  # no SB TTYPE SEND to a client without TTYPE
+    raw.send(cmd(DO, SGA, WONT, ECHO, WONT, NAWS, DONT, STATUS, WONT, LFLOW))
+    raw.expect(cmd(WILL, ECHO) + b"login: ")
+    raw.send(cmd(DO, ECHO) + b"brandon\r\n")
+    assert raw.expect(b"Password: ") == b"brandon\r\nPassword: "
+    raw.send(telnet_server.password.encode() + b"\r\n")
+    assert raw.expect(b"\r\n") == b"\r\n"  # the password is not echoed
+    raw.expect(PROMPT)
+    raw.send(b"echo abc\x7fX\r\n")
+    assert raw.expect(PROMPT) == (b"echo abc\b \x1b[1DX\r\nabX\r\n" + PROMPT)
+    raw.send(b"echo dropped\x03")
+    assert raw.expect(PROMPT) == b"echo dropped^C\r\n" + PROMPT
+
+
+def test_bad_password_three_times(raw, telnet_server):
+    raw.negotiate_like_the_tracer()
+    for attempt in range(3):
+        raw.expect(b"login: ")
+        raw.send(b"brandon\r")
+        raw.expect(b"Password: ")
+        started = time.monotonic()
+        raw.send(b"wrong-password\r")
+        assert raw.expect(b"Login incorrect\r\n") == b"Login incorrect\r\n"
+        assert time.monotonic() - started >= 0.9  # the delay
+    assert raw.read_to_eof() == b""
+    log = telnet_server.log_text()
+    assert re.search(r"telnet_server: failed login for 'brandon' from "
+                     r"127\.0\.0\.1 port \d+\n", log)
+    assert "wrong-password" not in log
+
+
+def test_telnet_client_session(telnet_server):
+    """The real inetutils telnet, typed at as a person would."""
+    child = pexpect.spawn("telnet", ["127.0.0.1", str(telnet_server.port)],
+                          env=program_env(TERM="xterm"), timeout=10)
+    try:
+        child.expect_exact(b"login: ")
+        child.send(b"brandon\r")
+        child.expect_exact(b"Password: ")
+        child.send(telnet_server.password.encode() + b"\r")
+        child.expect_exact(PROMPT)
+        child.send(b"help\r")
+        child.expect_exact(PROMPT)
+        assert b"Help on built in commands\r\n\r\n" in child.before
+        assert b"timer <seconds> <message> - In <seconds>" in child.before
+        assert b"params" not in child.before
+        # telnetsrv's multi-line example, under the continuation prompt.
+        child.send(b"params 1 \\\r")
+        child.expect_exact(b"... ")
+        child.send(b"2 \"3\r")
+        child.expect_exact(b"... ")
+        child.send(b"4\" \"5\\\r")
+        child.expect_exact(b"... ")
+        child.send(b"6\"\r")
+        child.expect_exact(PROMPT)
+        assert child.before.endswith(b"['1', '2', '3\\n4', '56']\r\n")
+        child.send(b"echo 1\\ 2\r")
+        child.expect_exact(PROMPT)
+        assert child.before.endswith(b"\r\n1 2\r\n")
+        # History: up twice recalls the echo before last.
+        child.send(b"\x1b[A\x1b[A\r")
+        child.expect_exact(b"\r\n['1', '2', '3\\n4', '56']\r\n" + PROMPT)
+        # A timer message arrives while we type; the line is redrawn.
+        child.send(b"timer 1 \"hello world!\"\r")
+        child.expect_exact(b"Waiting 1 seconds...\r\n" + PROMPT)
+        child.send(b"echo par")
+        child.expect_exact(b"\r\x1b[Khello world!\r\n" + PROMPT + b"echo par")
+        child.send(b"tial\r")
+        child.expect_exact(b"\r\npartial\r\n" + PROMPT)
+        child.send(b"info\r")
+        child.expect(rb"terminal type: xterm\r\nWindow size: \d+x\d+\r\n")
+        child.send(b"bye\r")
+        child.expect_exact(b"Goodbye\r\n")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+
+
+def test_iac_commands_never_stop_a_session(raw, telnet_server):
+    raw.negotiate_like_the_tracer()
+    raw.login(telnet_server)
+    raw.send(bytes([IAC, 246]))  # AYT
+    assert raw.expect(b"[telnet_server: yes]\r\n" + PROMPT)
+    for code in (241, 242, 245, 249, 239):  # NOP DM AO GA EOR
+        raw.send(bytes([IAC, code]))
+    raw.send(b"echo lost" + bytes([IAC, 244]))  # IP: the line is dropped
+    raw.expect(PROMPT)
+    raw.send(b"echo abcd" + bytes([IAC, 247]) + b"\r\n")  # EC
+    assert raw.expect(PROMPT) == b"abc\r\n" + PROMPT
+    assert raw.command(b"echo ok") == b"ok\r\n"
+
+
+def test_oversize_subnegotiation_is_capped(raw, telnet_server):
+    """libtelnet 0.21 would spill a long SB into the data: we cut it."""
+    raw.negotiate_like_the_tracer()
+    raw.login(telnet_server)
+    raw.send(sb(TTYPE, b"\x00" + b"A" * 5000))
+    raw.send(sb(99, b"B" * 40000))
+    assert raw.command(b"echo ok") == b"ok\r\n"
+    info = raw.command(b"info")
+    assert b"terminal type: " + b"a" * 39 + b"\r\n" in info
+    assert b"B" not in info
+
+
+def test_long_output_and_iac_bytes(raw, telnet_server):
+    """Replies over 1024 bytes (telnet_printf would crash) and 0xFF."""
+    raw.negotiate_like_the_tracer()
+    raw.login(telnet_server)
+    word = b"x" * 1000
+    raw.send(b"echo " + word + b" " + word[:10] + b"\r\n")
+    reply = raw.expect(PROMPT)
+    assert len(reply) > 1024
+    assert reply == word + b" " + word[:10] + b"\r\n" + PROMPT
+    assert raw.command(b"echo a\xff\xffb") == b"a\xff\xffb\r\n"
+    too_long = raw.command(b"echo " + b"y" * 2000)
+    assert too_long == b"line too long (over 1024 bytes)\r\n"
+    assert raw.command(b"echo still") == b"still\r\n"
+
+
+def test_many_concurrent_sessions(make_telnet_server):
+    server = make_telnet_server(login=False)
+    clients = [RawClient(server) for _ in range(200)]
+    for client in clients:
+        client.expect(FIRST)
+        client.send(TRACER_FIRST)
+    for client in clients:
+        client.expect(SECOND)
+        client.send(TRACER_SECOND)
+    for client in clients:
+        client.expect(b"shellwire$ ")
+    for number, client in enumerate(clients):
+        client.send(b"echo session %d\r" % number)
+    for number, client in enumerate(clients):
+        assert client.expect(b"shellwire$ ").endswith(
+            b"session %d\r\nshellwire$ " % number)
+    for client in clients:
+        client.close()
+
+
+def test_garbage_and_vanishing_clients_leak_nothing(make_telnet_server):
+    server = make_telnet_server(login=False)
+    probe = RawClient(server)
+    probe.start_without_login()
+    before = server.fd_count()
+    rng = random.Random(4)
+    for round_ in range(60):
+        sock = server.connect()
+        if round_ % 3 == 0:
+            sock.sendall(bytes(rng.randrange(256) for _ in range(3000)))
+        elif round_ % 3 == 1:
+            sock.sendall(bytes([IAC, SB, TTYPE]) + b"never ends"
+                         + bytes([IAC]))
+        sock.close()  # no bye: vanished mid-session
+    assert wait_until(lambda: server.fd_count() == before), (
+        f"{server.fd_count()} descriptors, {before} before")
+    assert probe.command(b"echo alive") == b"alive\r\n"
+    probe.close()
+
+
+def test_idle_timeout(make_telnet_server):
+    server = make_telnet_server("--idle-timeout", "1", login=False)
+    client = RawClient(server)
+    client.start_without_login()
+    assert client.read_to_eof(timeout=10).endswith(
+        b"\r\nIdle time-out, goodbye.\r\n")
+
+
+def test_max_clients(make_telnet_server):
+    server = make_telnet_server("--max-clients", "2", login=False)
+    first, second = RawClient(server), RawClient(server)
+    first.expect(FIRST)
+    second.expect(FIRST)
+    third = RawClient(server)
+    assert third.read_to_eof() == (b"telnet_server: too many clients, "
+                                   b"try again later\r\n")
+    first.close()
+    time.sleep(0.2)
+    fourth = RawClient(server)
+    assert fourth.expect(FIRST) == FIRST
+    second.close()
+    fourth.close()
+
+
+def test_sigterm_tells_every_session(make_telnet_server):
+    server = make_telnet_server(login=False)
+    client = RawClient(server)
+    client.start_without_login()
+    server.proc.send_signal(signal.SIGTERM)
+    assert client.read_to_eof() == b"\r\ntelnet_server: shutting down\r\n"
+    assert server.proc.wait(timeout=10) == 0
+
+
+def test_one_time_account(make_telnet_server):
+    server = make_telnet_server(login=None)  # no --no-login, no --users
+    line = server.stdout_lines[0]
+    found = re.fullmatch(r"telnet_server: one-time account: user guest, "
+                         r"password (\w{12})", line)
+    assert found, line
+    server.user, server.password = "guest", found.group(1)
+    client = RawClient(server)
+    client.negotiate_like_the_tracer()
+    client.expect(b"login: ")
+    client.send(b"guest\r")
+    client.expect(b"Password: ")
+    client.send(server.password.encode() + b"\r")
+    client.expect(b"guest@shellwire$ ")
+    client.close()
+
+
+def test_shell_mode_has_a_real_pty(make_telnet_server):
+    server = make_telnet_server("--no-login", "--shell", "/bin/sh",
+                                login=False)
+    client = RawClient(server)
+    client.expect(FIRST)
+    client.send(cmd(WILL, TTYPE) + sb(TTYPE, b"\x00XTERM")
+                + cmd(WONT, TSPEED, WONT, XDISPLOC, WONT, ENVIRON))
+    client.expect(SECOND)
+    client.send(cmd(DO, SGA, WONT, ECHO, WILL, NAWS)
+                + sb(NAWS, b"\x00\x64\x00\x28") + cmd(DONT, STATUS,
+                                                      WONT, LFLOW))
+    client.expect(cmd(WILL, ECHO))
+    client.send(cmd(DO, ECHO) + b"echo T=$TERM; stty size\r\n")
+    client.expect(b"T=xterm\r\n40 100\r\n")
+    client.send(sb(NAWS, b"\x00\x50\x00\x18") + b"stty size; exit\r\n")
+    client.expect(b"24 80\r\n")
+    client.read_to_eof()
+
+
+def test_command_line():
+    assert run([program("telnet_server"), "--help"]).returncode == 0
+    bad = run([program("telnet_server"), "--users", "x", "--no-login"])
+    assert bad.returncode == 2
+    assert bad.stderr.startswith(b"usage: telnet_server")
+    missing = run([program("telnet_server"), "-p", "0", "--users",
+                   "/nonexistent/users.txt"])
+    assert missing.returncode == 1
+    assert missing.stderr == (b"telnet_server: /nonexistent/users.txt: "
+                              b"No such file or directory\n")
+    made = run([program("telnet_server"), "--hash-password"], input=b"pw\n")
+    assert made.returncode == 0
+    assert made.stdout.startswith(b"$y$") and made.stdout.endswith(b"\n")
+    assert os.path.basename(program("telnet_server")) == "telnet_server"
