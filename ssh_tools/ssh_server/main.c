@@ -41,12 +41,18 @@
 #define DEFAULT_MAX_CLIENTS  64
 #define DEFAULT_IDLE_TIMEOUT 600
 #define LISTEN_BACKLOG       64
+/* libssh 0.10.6's default cipher list ends in a comma: an empty name, which
+ * RFC 4251 section 5 forbids and a strict reader (ssh_inspect) rejects. */
+#define CIPHERS                                                                \
+    "chacha20-poly1305@openssh.com,aes256-gcm@openssh.com,"                    \
+    "aes128-gcm@openssh.com,aes256-ctr,aes192-ctr,aes128-ctr"
 
 static int parse_options(int argc, char **argv, struct config *cfg);
 static int parse_mode(const char *text, enum mode *mode);
 static void print_help(void);
 static int check_login_methods(const struct config *cfg);
 static int set_up(struct server *server);
+static ssh_bind new_bind(ssh_key key);
 
 int main(int argc, char **argv)
 {
@@ -255,16 +261,8 @@ static int set_up(struct server *server)
     printf("host key %s: %s %s\n", cfg->host_key_path,
            ssh_key_type_to_char(ssh_key_type(key)), fingerprint);
     free(fingerprint);
-    server->bind = ssh_bind_new();
-    bool no = false;
-    if (server->bind == NULL ||
-        ssh_bind_options_set(server->bind, SSH_BIND_OPTIONS_PROCESS_CONFIG,
-                             &no) != SSH_OK ||
-        ssh_bind_options_set(server->bind, SSH_BIND_OPTIONS_IMPORT_KEY, key) !=
-            SSH_OK) {
-        /* On success the bind owns KEY. */
-        warnx("libssh would not take the host key");
-        ssh_key_free(key);
+    server->bind = new_bind(key);
+    if (server->bind == NULL) {
         return -1;
     }
     if (cfg->keys_path != NULL && auth_load_keys(server, cfg->keys_path) < 0) {
@@ -296,4 +294,27 @@ static int set_up(struct server *server)
            net_local_port(server->listen_fd),
            cfg->mode == MODE_ECHO ? "echo" : "console");
     return 0;
+}
+
+/* The libssh listener settings every session copies: ours, not the system's
+ * libssh_server_config, and the host key KEY (the bind owns it after). */
+static ssh_bind new_bind(ssh_key key)
+{
+    ssh_bind bind = ssh_bind_new();
+    bool no = false;
+    if (bind == NULL ||
+        ssh_bind_options_set(bind, SSH_BIND_OPTIONS_PROCESS_CONFIG, &no) != 0 ||
+        ssh_bind_options_set(bind, SSH_BIND_OPTIONS_CIPHERS_C_S, CIPHERS) !=
+            0 ||
+        ssh_bind_options_set(bind, SSH_BIND_OPTIONS_CIPHERS_S_C, CIPHERS) !=
+            0 ||
+        ssh_bind_options_set(bind, SSH_BIND_OPTIONS_IMPORT_KEY, key) != 0) {
+        warnx("libssh would not take our settings or the host key");
+        ssh_key_free(key);
+        if (bind != NULL) {
+            ssh_bind_free(bind);
+        }
+        return NULL;
+    }
+    return bind;
 }

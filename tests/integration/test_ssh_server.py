@@ -438,3 +438,19 @@ def test_two_channels_at_once_on_one_connection(make_ssh_server, tmp_path):
         child.close()
     assert server.log_text().count("logged in") == 1
     stop_cleanly(server)
+
+
+def test_ssh_inspect_reads_a_clean_kexinit_and_the_methods(make_ssh_server):
+    """Our strict KEXINIT reader: every name-list well formed (libssh's own
+    default cipher list ends in an empty name), the fingerprint the server
+    printed, and the methods a failure would offer."""
+    server = make_ssh_server(users={"alice": os.urandom(9).hex()})
+    result = run([program("ssh_inspect"), "-p", str(server.port),
+                  "--known-hosts", str(server.known_hosts), "127.0.0.1",
+                  "alice"])
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.decode()
+    assert f"fingerprint                {server.fingerprint}\n" in out
+    assert "methods                    publickey\n" \
+           "                             password\n" in out
+    stop_cleanly(server)
