@@ -454,3 +454,31 @@ def test_ssh_inspect_reads_a_clean_kexinit_and_the_methods(make_ssh_server):
     assert "methods                    publickey\n" \
            "                             password\n" in out
     stop_cleanly(server)
+
+
+def test_a_client_that_never_reads_is_dropped(make_ssh_server):
+    """Echo output for a client that sends and sends but reads nothing
+    waits in the server only up to 1 MiB; then that client is cut off,
+    and the others are served as before."""
+    import threading
+    server = make_ssh_server("--mode", "echo")
+    hog = subprocess.Popen(server.ssh_args(tty="-T"), stdin=subprocess.PIPE,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def feed():
+        try:
+            for _ in range(64):
+                hog.stdin.write(b"y" * 1_000_000)
+            hog.stdin.close()
+        except OSError:
+            pass  # cut off: that is the point
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        server.wait_for_log(": sends faster than it reads", timeout=60)
+        assert echo_session(server, b"ok").stdout == b"echo: 'ok'\r\n"
+    finally:
+        hog.kill()
+        hog.wait()
+        writer.join(timeout=10)
+    stop_cleanly(server)
