@@ -227,7 +227,7 @@ static void tend_client(struct server *server, size_t slot)
         return;
     }
     /* As sshd's LoginGraceTime: a slot is not for sitting in unknown. */
-    if (!client->authenticated && connected_ms >= LOGIN_GRACE_S * 1000) {
+    if (!client->authenticated && connected_ms >= LOGIN_GRACE_S * 1000LL) {
         remove_client(server, slot, "no login in time");
         return;
     }

@@ -25,6 +25,9 @@ static void console_line(void *ctx, const char *line);
 /* RFC 4254 5.2: bytes from the client, for the session's mode. */
 void mode_input(struct channel *ch, const char *bytes, size_t len)
 {
+    if (ch->got_eof) {
+        return; /* finishing: an exec's stdin, or bytes after Ctrl-D */
+    }
     if (ch->client->server->cfg.mode == MODE_ECHO) {
         echo_bytes(ch, bytes, len);
         /* On a terminal, Ctrl-D arrives as a byte, not as EOF. */

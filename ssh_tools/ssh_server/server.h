@@ -99,6 +99,10 @@ struct server {
     struct users *users; /* the --users file */
 };
 
+/* options.c: the command line into CFG; -1 to go on, else the exit
+ * status (after --help, --version or a usage error). */
+int options_parse(int argc, char **argv, struct config *cfg);
+
 /* hostkey.c: the key in PATH, or a new ed25519 key saved there (0600);
  * its SHA256 fingerprint in *FINGERPRINT (free()).  NULL on failure. */
 ssh_key host_key_load(const char *path, char **fingerprint);

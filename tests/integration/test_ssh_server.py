@@ -414,3 +414,71 @@ def test_console_sessions_at_once_with_long_lines(make_ssh_server):
                 client.kill()
                 client.wait()
     stop_cleanly(server)
+
+
+def test_two_channels_at_once_on_one_connection(make_ssh_server, tmp_path):
+    """OpenSSH's ControlMaster runs a second ssh over the first one's
+    connection: a console shell and an exec, side by side."""
+    server = make_ssh_server()
+    control = ["-o", f"ControlPath={tmp_path}/cm"]
+    args = server.ssh_args(tty="-tt")
+    args[1:1] = [*control, "-o", "ControlMaster=yes"]
+    child = pexpect.spawn(args[0], args[1:], timeout=20, encoding="utf-8")
+    try:
+        child.expect_exact("alice@shellwire$ ")
+        muxed = server.ssh_args("echo", "muxed")
+        muxed[1:1] = control
+        result = run(muxed, stdin=subprocess.DEVNULL)
+        assert (result.returncode, result.stdout) == (0, b"muxed\r\n")
+        child.send("echo still here\r")
+        child.expect_exact("still here\r\n")
+        child.send("bye\r")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close()
+    assert server.log_text().count("logged in") == 1
+    stop_cleanly(server)
+
+
+def test_ssh_inspect_reads_a_clean_kexinit_and_the_methods(make_ssh_server):
+    """Our strict KEXINIT reader: every name-list well formed (libssh's own
+    default cipher list ends in an empty name), the fingerprint the server
+    printed, and the methods a failure would offer."""
+    server = make_ssh_server(users={"alice": os.urandom(9).hex()})
+    result = run([program("ssh_inspect"), "-p", str(server.port),
+                  "--known-hosts", str(server.known_hosts), "127.0.0.1",
+                  "alice"])
+    assert result.returncode == 0, result.stderr
+    out = result.stdout.decode()
+    assert f"fingerprint                {server.fingerprint}\n" in out
+    assert "methods                    publickey\n" \
+           "                             password\n" in out
+    stop_cleanly(server)
+
+
+def test_a_client_that_never_reads_is_dropped(make_ssh_server):
+    """Echo output for a client that sends and sends but reads nothing
+    waits in the server only up to 1 MiB; then that client is cut off,
+    and the others are served as before."""
+    import threading
+    server = make_ssh_server("--mode", "echo")
+    hog = subprocess.Popen(server.ssh_args(tty="-T"), stdin=subprocess.PIPE,
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def feed():
+        try:
+            for _ in range(64):
+                hog.stdin.write(b"y" * 1_000_000)
+            hog.stdin.close()
+        except OSError:
+            pass  # cut off: that is the point
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        server.wait_for_log(": sends faster than it reads", timeout=60)
+        assert echo_session(server, b"ok").stdout == b"echo: 'ok'\r\n"
+    finally:
+        hog.kill()
+        hog.wait()
+        writer.join(timeout=10)
+    stop_cleanly(server)

@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * options: ssh_server's command line, its defaults and its --help.
+ */
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/cli.h"
+#include "server.h"
+
+#define USAGE                                                                  \
+    "usage: ssh_server [-b ADDR] [-p PORT] [--host-key FILE] [--users FILE]\n" \
+    "                  [--authorized-keys FILE] [--allow-user NAME]...\n"      \
+    "                  [--mode echo|console] [--max-clients N] "               \
+    "[--idle-timeout SECONDS]"
+#define DEFAULT_ADDR         "127.0.0.1"
+#define DEFAULT_PORT         "2222"
+#define DEFAULT_HOST_KEY     "ssh_server_ed25519_key"
+#define DEFAULT_MAX_CLIENTS  64
+#define DEFAULT_IDLE_TIMEOUT 600
+
+static int parse_mode(const char *text, enum mode *mode);
+static void print_help(void);
+
+/* Options into CFG; -1 means go on, otherwise the exit status. */
+int options_parse(int argc, char **argv, struct config *cfg)
+{
+    static const struct option options[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {"bind", required_argument, NULL, 'b'},
+        {"port", required_argument, NULL, 'p'},
+        {"host-key", required_argument, NULL, 'k'},
+        {"users", required_argument, NULL, 'U'},
+        {"authorized-keys", required_argument, NULL, 'a'},
+        {"allow-user", required_argument, NULL, 'u'},
+        {"mode", required_argument, NULL, 'm'},
+        {"max-clients", required_argument, NULL, 'c'},
+        {"idle-timeout", required_argument, NULL, 'i'},
+        {NULL, 0, NULL, 0},
+    };
+    *cfg = (struct config){.addr = DEFAULT_ADDR,
+                           .port = DEFAULT_PORT,
+                           .host_key_path = DEFAULT_HOST_KEY,
+                           .mode = MODE_CONSOLE,
+                           .max_clients = DEFAULT_MAX_CLIENTS,
+                           .idle_timeout_s = DEFAULT_IDLE_TIMEOUT};
+    long number;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "hVb:p:", options, NULL)) != -1) {
+        int ok = 0;
+        switch (opt) {
+        case 'h':
+            print_help();
+            return CLI_EXIT_OK;
+        case 'V':
+            cli_print_version("ssh_server");
+            return CLI_EXIT_OK;
+        case 'b':
+            cfg->addr = optarg;
+            break;
+        case 'p':
+            ok = cli_parse_number(optarg, 0, 65535, "port", &number);
+            cfg->port = optarg;
+            break;
+        case 'k':
+            cfg->host_key_path = optarg;
+            break;
+        case 'U':
+            cfg->users_path = optarg;
+            break;
+        case 'a':
+            cfg->keys_path = optarg;
+            break;
+        case 'u': {
+            char **grown = realloc(cfg->allowed_users,
+                                   (cfg->allowed_count + 1) * sizeof(*grown));
+            if (grown == NULL) {
+                warn("realloc");
+                return CLI_EXIT_FAILURE;
+            }
+            cfg->allowed_users = grown;
+            cfg->allowed_users[cfg->allowed_count++] = optarg;
+            break;
+        }
+        case 'm':
+            ok = parse_mode(optarg, &cfg->mode);
+            break;
+        case 'c':
+            ok = cli_parse_number(optarg, 1, 10000, "max-clients",
+                                  &cfg->max_clients);
+            break;
+        case 'i':
+            ok = cli_parse_number(optarg, 0, 86400, "idle-timeout",
+                                  &cfg->idle_timeout_s);
+            break;
+        default:
+            ok = -1;
+        }
+        if (ok < 0) {
+            cli_print_usage_error(USAGE);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (optind != argc) {
+        cli_print_usage_error(USAGE);
+        return CLI_EXIT_USAGE;
+    }
+    return -1;
+}
+
+static int parse_mode(const char *text, enum mode *mode)
+{
+    if (strcmp(text, "echo") == 0) {
+        *mode = MODE_ECHO;
+        return 0;
+    }
+    if (strcmp(text, "console") == 0) {
+        *mode = MODE_CONSOLE;
+        return 0;
+    }
+    warnx("unknown mode %s (echo or console)", text);
+    return -1;
+}
+
+static void print_help(void)
+{
+    printf("%s\n\n"
+           "An SSH server on libssh.  In console mode (the default) each "
+           "session gets\ntelnet_server's command console (`ssh host help` "
+           "runs one command); in\necho mode every chunk of bytes comes "
+           "back as `echo: ` and its escaped form\n(Twisted Conch's echo "
+           "server).  Start-up prints the host key's SHA256\nfingerprint."
+           "\n\n"
+           "  -b, --bind ADDR            address to listen on (default %s)\n"
+           "  -p, --port PORT            port (default %s; 0: any free "
+           "port)\n"
+           "      --host-key FILE        private host key; made (ed25519, "
+           "0600) if missing\n"
+           "                             (default ./%s)\n"
+           "      --users FILE           name:crypt-hash lines, for "
+           "password logins\n"
+           "      --authorized-keys FILE public keys that may log in, as "
+           "any user name\n"
+           "      --allow-user NAME      let NAME in with no check at all "
+           "(teaching aid)\n"
+           "      --mode echo|console    what a session does (default "
+           "console)\n"
+           "      --max-clients N        connections served at once "
+           "(default %d)\n"
+           "      --idle-timeout SECONDS drop a silent client (default %d; "
+           "0: never)\n"
+           "  -h, --help, -V, --version\n\n"
+           "At least one way to log in must be given.  A client has %d s "
+           "to log in;\nthree wrong passwords end its connection.  SIGINT "
+           "or SIGTERM stops the\nserver.\n\n",
+           USAGE, DEFAULT_ADDR, DEFAULT_PORT, DEFAULT_HOST_KEY,
+           DEFAULT_MAX_CLIENTS, DEFAULT_IDLE_TIMEOUT, LOGIN_GRACE_S);
+    cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_USAGE);
+}
