@@ -54,13 +54,19 @@ struct options {
     struct server server;
 };
 
+/* Whose descriptor one poll entry is: a client's socket or its child's. */
+struct slot {
+    struct conn *conn;
+    int child;
+};
+
 /* The connections, and the poll set rebuilt from them on every turn. */
 struct loop {
     struct conn **conns;
     size_t count, cap;
     struct pollfd *fds;
-    struct conn **owner; /* owner[i]: whose descriptor fds[i] is */
-    size_t fds_cap;
+    struct slot *owner; /* owner[i]: whose descriptor fds[i] is */
+    size_t nfds, fds_cap;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -261,7 +267,7 @@ static int serve(int listen_fd, struct server *s)
 
     while (!stop_signal) {
         int timeout = build_poll_set(&loop, listen_fd);
-        if (timeout < -1 || poll(loop.fds, loop.count * 2 + 1, timeout) < 0) {
+        if (timeout < -1 || poll(loop.fds, loop.nfds, timeout) < 0) {
             if (timeout < -1 || errno != EINTR) {
                 warn("poll");
                 status = -1;
@@ -269,13 +275,13 @@ static int serve(int listen_fd, struct server *s)
             }
             continue;
         }
-        for (size_t i = 1; i < loop.count * 2 + 1; i++) {
-            struct conn *c = loop.owner[i];
+        for (size_t i = 1; i < loop.nfds; i++) {
+            struct conn *c = loop.owner[i].conn;
             short ready = loop.fds[i].revents;
-            if (ready == 0 || c == NULL || c->fd == -1) {
+            if (ready == 0 || c->fd == -1) {
                 continue;
             }
-            if (i % 2 == 0) { /* the child's slot */
+            if (loop.owner[i].child) {
                 child_output(c);
             } else if (ready & (POLLIN | POLLHUP | POLLERR)) {
                 read_client(c);
@@ -293,9 +299,9 @@ static int serve(int listen_fd, struct server *s)
 }
 
 /*
- * Fill loop.fds: the listener, then each client's socket and child pipe
- * (fd -1, ignored by poll, where there is none).  On the way, run the
- * deadlines that are due.  Returns the poll time-out, or -2 (no memory).
+ * Fill loop.fds: the listener, then each client's socket, and its child's
+ * pipe or pty if it has one.  On the way, run the deadlines that are due.
+ * Returns the poll time-out, or -2 (no memory).
  */
 static int build_poll_set(struct loop *loop, int listen_fd)
 {
@@ -305,7 +311,7 @@ static int build_poll_set(struct loop *loop, int listen_fd)
 
     if (need > loop->fds_cap) {
         struct pollfd *fds = realloc(loop->fds, need * sizeof(*fds));
-        struct conn **owner =
+        struct slot *owner =
             fds ? realloc(loop->owner, need * sizeof(*owner)) : NULL;
         if (fds != NULL) {
             loop->fds = fds;
@@ -317,15 +323,14 @@ static int build_poll_set(struct loop *loop, int listen_fd)
         loop->fds_cap = need;
     }
     loop->fds[0] = (struct pollfd){listen_fd, POLLIN, 0};
-    loop->owner[0] = NULL;
+    loop->nfds = 1;
     for (size_t i = 0; i < loop->count; i++) {
         struct conn *c = loop->conns[i];
-        struct pollfd *sock = &loop->fds[2 * i + 1];
-        struct pollfd *child = &loop->fds[2 * i + 2];
+        struct pollfd *sock = &loop->fds[loop->nfds];
         run_deadlines(c, now, &next);
         flush_out(c);
         *sock = (struct pollfd){c->fd, 0, 0};
-        *child = (struct pollfd){-1, 0, 0};
+        loop->owner[loop->nfds++] = (struct slot){c, 0};
         /* Backpressure: a client that does not read is not read from. */
         if (c->phase != PHASE_DELAY && c->phase != PHASE_CLOSING &&
             c->out_len < OUT_HIGH) {
@@ -335,9 +340,9 @@ static int build_poll_set(struct loop *loop, int listen_fd)
             sock->events |= POLLOUT;
         }
         if (c->child_fd != -1 && c->out_len < OUT_HIGH) {
-            *child = (struct pollfd){c->child_fd, POLLIN, 0};
+            loop->fds[loop->nfds] = (struct pollfd){c->child_fd, POLLIN, 0};
+            loop->owner[loop->nfds++] = (struct slot){c, 1};
         }
-        loop->owner[2 * i + 1] = loop->owner[2 * i + 2] = c;
     }
     return next <= now ? 0 : (int)(next - now);
 }
