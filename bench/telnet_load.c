@@ -87,7 +87,7 @@ static void on_prompt(struct session *s, const char *tail, int busy)
             s->logged_in = 1;
             held++;
         } else if (s->sent_ns != 0 && n_samples < MAX_SAMPLE) {
-            samples[n_samples++] = (now_ns() - s->sent_ns) / 1e6;
+            samples[n_samples++] = (double)(now_ns() - s->sent_ns) / 1e6;
         }
         s->sent_ns = 0;
         if (busy) {
@@ -253,7 +253,7 @@ static double percentile(double p)
         return 0;
     }
     qsort(samples, n_samples, sizeof(*samples), by_value);
-    return samples[(long)(p * (n_samples - 1))];
+    return samples[(long)(p * (double)(n_samples - 1))];
 }
 
 /* --hash: SHA-512 crypt with 1000 rounds, so 10,000 logins take seconds. */
@@ -339,7 +339,7 @@ int main(int argc, char **argv)
     }
     t0 = now_ns();
     pump(0, busy, 1, t0 + seconds * 1000000000LL, never);
-    rate = n_samples / ((now_ns() - t0) / 1e9);
+    rate = (double)n_samples / ((double)(now_ns() - t0) / 1e9);
     pump(0, busy, 0, now_ns() + 5000000000LL, all_replied);
     printf("telnet_server_busy_commands: %.0f commands/s (%d sessions; "
            "target >= 50000; %.0fx telnetsrv's 2000)\n",
@@ -354,7 +354,7 @@ int main(int argc, char **argv)
     open_sessions(busy, n);
     printf("telnet_server_sessions_held: %d sessions (of %d; %d errors; "
            "%.1f s to log in)\n",
-           held, n, errors, (now_ns() - t0) / 1e9);
+           held, n, errors, (double)(now_ns() - t0) / 1e9);
     rss_after = pid ? rss_kib(pid) : -1;
     if (rss_before > 0 && rss_after > 0 && held > 0) {
         double per = (double)(rss_after - rss_before) / held;

@@ -40,8 +40,8 @@
     "       telnet_server --hash-password"
 #define BACKLOG     512
 #define READ_SIZE   4096
-#define OUT_HIGH    (64 * 1024)   /* stop reading while this much waits */
-#define OUT_MAX     (1024 * 1024) /* a client this far behind is dropped */
+#define OUT_HIGH    ((size_t)64 * 1024)   /* stop reading while this waits */
+#define OUT_MAX     ((size_t)1024 * 1024) /* a client this far behind: dropped */
 #define TICK_MAX_MS 1000
 #define ACCEPT_MAX  64 /* new clients taken per turn of the loop */
 
@@ -403,7 +403,9 @@ static void accept_clients(struct loop *loop, int listen_fd, struct server *s)
         }
         if (loop->count == loop->cap) {
             size_t cap = loop->cap ? loop->cap * 2 : 64;
-            struct conn **grown = realloc(loop->conns, cap * sizeof(*grown));
+            /* An array of pointers, on purpose: each conn stays put. */
+            struct conn **grown = realloc(
+                loop->conns, cap * sizeof(grown[0])); /* NOLINT(bugprone-*) */
             if (grown == NULL) {
                 warn("accept");
                 close(fd);
