@@ -330,6 +330,54 @@ def test_garbage_and_vanishing_clients_leak_nothing(make_telnet_server):
     probe.close()
 
 
+def test_slow_and_flooding_clients_do_not_hold_up_others(make_telnet_server):
+    server = make_telnet_server(login=False)
+    probe = RawClient(server)
+    probe.start_without_login()
+    # A flood of commands whose replies are never read: past 1 MiB queued
+    # the server gives up on that client, and nobody else notices.
+    flood = RawClient(server)
+    flood.start_without_login()
+    flood.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    flood.sock.settimeout(0.5)
+    sent = 0
+    try:
+        for _ in range(4000):
+            sent += flood.sock.send(b"help\r\n" * 50)
+    except OSError:
+        pass  # the server closed it, or its window is full
+    slow = RawClient(server)
+    slow.expect(FIRST)
+    for byte in b"echo slow":  # a slow-loris: one byte at a time
+        slow.send(bytes([byte]))
+        started = time.monotonic()
+        assert probe.command(b"echo quick") == b"quick\r\n"
+        assert time.monotonic() - started < 2
+    assert sent > 0
+    flood.close()
+    slow.close()
+    probe.close()
+
+
+def test_soak_many_sessions_opened_and_dropped(make_telnet_server):
+    """A thousand sessions come and go: descriptors back where they were."""
+    server = make_telnet_server(login=False)
+    probe = RawClient(server)
+    probe.start_without_login()
+    before = server.fd_count()
+    for _ in range(10):
+        batch = [server.connect() for _ in range(100)]
+        for sock in batch:
+            sock.recv(64)  # the first options: the session is set up
+            sock.sendall(TRACER_FIRST)
+        for sock in batch:
+            sock.close()
+    assert wait_until(lambda: server.fd_count() == before), (
+        f"{server.fd_count()} descriptors, {before} before")
+    assert probe.command(b"echo still here") == b"still here\r\n"
+    probe.close()
+
+
 def test_idle_timeout(make_telnet_server):
     server = make_telnet_server("--idle-timeout", "1", login=False)
     client = RawClient(server)
