@@ -32,10 +32,11 @@
 #include "common/net.h"
 #include "telnet_tools/telnet_server/server.h"
 
-#define BACKLOG     512
-#define OUT_HIGH    ((size_t)64 * 1024) /* stop reading while this waits */
-#define TICK_MAX_MS 1000
-#define ACCEPT_MAX  64 /* new clients taken per turn of the loop */
+#define BACKLOG         512
+#define OUT_HIGH        ((size_t)64 * 1024) /* stop reading while this waits */
+#define TICK_MAX_MS     1000
+#define ACCEPT_MAX      64 /* new clients taken per turn of the loop */
+#define ACCEPT_PAUSE_MS 200
 
 /* Whose descriptor one poll entry is: a client's socket or its child's. */
 struct slot {
@@ -50,6 +51,7 @@ struct loop {
     struct pollfd *fds;
     struct slot *owner; /* owner[i]: whose descriptor fds[i] is */
     size_t nfds, fds_cap;
+    long long accept_again; /* out of descriptors: not before this time */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -193,7 +195,13 @@ static int build_poll_set(struct loop *loop, int listen_fd)
         loop->owner = owner;
         loop->fds_cap = need;
     }
-    loop->fds[0] = (struct pollfd){listen_fd, POLLIN, 0};
+    /* Out of descriptors, the listener would wake us at once, for ever. */
+    loop->fds[0] = (struct pollfd){listen_fd, 0, 0};
+    if (now >= loop->accept_again) {
+        loop->fds[0].events = POLLIN;
+    } else if (loop->accept_again < next) {
+        next = loop->accept_again;
+    }
     loop->nfds = 1;
     for (size_t i = 0; i < loop->count; i++) {
         struct conn *c = loop->conns[i];
@@ -261,9 +269,13 @@ static void accept_clients(struct loop *loop, int listen_fd, struct server *s)
     for (int n = 0; n < ACCEPT_MAX; n++) {
         int fd = accept(listen_fd, NULL, NULL);
         if (fd == -1) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK &&
-                errno != ECONNABORTED && errno != EINTR) {
-                warn("accept"); /* out of descriptors: try next turn */
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+                errno == ENOMEM) {
+                warn("accept, pausing %d ms", ACCEPT_PAUSE_MS);
+                loop->accept_again = console_now_ms() + ACCEPT_PAUSE_MS;
+            } else if (errno != EAGAIN && errno != EWOULDBLOCK &&
+                       errno != ECONNABORTED && errno != EINTR) {
+                warn("accept");
             }
             return;
         }

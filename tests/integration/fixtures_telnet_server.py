@@ -23,8 +23,9 @@ class TelnetServer:
     (the server makes a one-time account).
     """
 
-    def __init__(self, directory, *args, login=True):
+    def __init__(self, directory, *args, login=True, nofile=None):
         self.dir = directory
+        self.nofile = nofile  # a lower descriptor limit, through prlimit
         self.args = list(args) + (["--no-login"] if login is False else [])
         self.user = "brandon"
         self.password = secrets.token_urlsafe(9) if login else None
@@ -35,6 +36,8 @@ class TelnetServer:
 
     def start(self):
         argv = [program("telnet_server"), "-p", "0", *self.args]
+        if self.nofile is not None:
+            argv = ["prlimit", f"--nofile={self.nofile}", *argv]
         if self.password is not None:
             users = self.dir / "users.txt"
             made = subprocess.run(
@@ -102,9 +105,9 @@ def make_telnet_server(tmp_path_factory):
     """A factory: make_telnet_server("--idle-timeout", "1", login=False)."""
     servers = []
 
-    def make(*args, login=True):
+    def make(*args, login=True, nofile=None):
         server = TelnetServer(tmp_path_factory.mktemp("telnet_server"),
-                              *args, login=login).start()
+                              *args, login=login, nofile=nofile).start()
         servers.append(server)
         return server
 

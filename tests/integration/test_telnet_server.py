@@ -378,6 +378,24 @@ def test_soak_many_sessions_opened_and_dropped(make_telnet_server):
     probe.close()
 
 
+def test_out_of_descriptors_pauses_accepting(make_telnet_server, tmp_path):
+    """With its descriptors used up the server waits, then serves again."""
+    server = make_telnet_server(login=False, nofile=24)
+    probe = RawClient(server)
+    probe.start_without_login()
+    waiting = [server.connect() for _ in range(30)]
+    time.sleep(1.5)
+    pauses = server.log_text().count("accept, pausing 200 ms")
+    assert 1 <= pauses <= 20  # a pause each time, not a busy loop
+    assert probe.command(b"echo alive") == b"alive\r\n"
+    for sock in waiting:
+        sock.close()
+    late = RawClient(server)
+    assert late.expect(FIRST, timeout=10) == FIRST
+    late.close()
+    probe.close()
+
+
 def test_idle_timeout(make_telnet_server):
     server = make_telnet_server("--idle-timeout", "1", login=False)
     client = RawClient(server)
