@@ -271,6 +271,52 @@ static int print_cheap_hash(const char *pw)
     return 0;
 }
 
+/* BUSY sessions each send the next command when the reply arrives. */
+static void closed_loop(int busy, int seconds)
+{
+    long long t0;
+    double rate;
+
+    n_samples = 0;
+    for (int i = 0; i < busy; i++) {
+        sessions[i].sent_ns = now_ns();
+        send_text(&sessions[i], COMMAND);
+    }
+    t0 = now_ns();
+    pump(0, busy, 1, t0 + seconds * 1000000000LL, never);
+    rate = (double)n_samples / ((double)(now_ns() - t0) / 1e9);
+    pump(0, busy, 0, now_ns() + 5000000000LL, all_replied);
+    printf("telnet_server_busy_commands: %.0f commands/s (%d sessions; "
+           "target >= 50000; %.0fx telnetsrv's 2000)\n",
+           rate, busy, rate / 2000);
+    printf("telnet_server_busy_p50: %.3f ms\n", percentile(0.5));
+    printf("telnet_server_busy_p99: %.3f ms (target <= 5; telnetsrv "
+           "60-90)\n",
+           percentile(0.99));
+}
+
+/* Open sessions FIRST..N-1 and keep them; the server's RSS per session. */
+static void hold(int first, int n, const char *pid, long rss_before)
+{
+    long long t0 = now_ns();
+    long rss_after;
+
+    open_sessions(first, n);
+    printf("telnet_server_sessions_held: %d sessions (of %d; %d errors; "
+           "%.1f s to log in)\n",
+           held, n, errors, (double)(now_ns() - t0) / 1e9);
+    rss_after = pid ? rss_kib(pid) : -1;
+    if (rss_before > 0 && rss_after > 0 && held > 0) {
+        double per = (double)(rss_after - rss_before) / held;
+        printf("telnet_server_memory_per_session: %.1f KiB (target <= 8; "
+               "%.2fx telnetsrv's 24 KB)\n",
+               per, per * 1024 / 24000);
+    }
+    printf("telnet_server_echo_p50_loaded: %.3f ms (one session while %d "
+           "are held)\n",
+           round_trips(), held);
+}
+
 int main(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -280,9 +326,7 @@ int main(int argc, char **argv)
     };
     int n = 1000, busy = 100, seconds = 5, ch;
     const char *pid = NULL;
-    long rss_before = -1, rss_after;
-    long long t0;
-    double rate;
+    long rss_before = -1;
 
     while ((ch = getopt_long(argc, argv, "p:u:n:b:d:", options, NULL)) != -1) {
         switch (ch) {
@@ -332,39 +376,11 @@ int main(int argc, char **argv)
 
     /* 2. BUSY sessions in a closed loop for SECONDS. */
     open_sessions(1, busy);
-    n_samples = 0;
-    for (int i = 0; i < busy; i++) {
-        sessions[i].sent_ns = now_ns();
-        send_text(&sessions[i], COMMAND);
-    }
-    t0 = now_ns();
-    pump(0, busy, 1, t0 + seconds * 1000000000LL, never);
-    rate = (double)n_samples / ((double)(now_ns() - t0) / 1e9);
-    pump(0, busy, 0, now_ns() + 5000000000LL, all_replied);
-    printf("telnet_server_busy_commands: %.0f commands/s (%d sessions; "
-           "target >= 50000; %.0fx telnetsrv's 2000)\n",
-           rate, busy, rate / 2000);
-    printf("telnet_server_busy_p50: %.3f ms\n", percentile(0.5));
-    printf("telnet_server_busy_p99: %.3f ms (target <= 5; telnetsrv "
-           "60-90)\n",
-           percentile(0.99));
+    closed_loop(busy, seconds);
 
-    /* 3. Hold N logged-in sessions, opened a batch at a time. */
-    t0 = now_ns();
-    open_sessions(busy, n);
-    printf("telnet_server_sessions_held: %d sessions (of %d; %d errors; "
-           "%.1f s to log in)\n",
-           held, n, errors, (double)(now_ns() - t0) / 1e9);
-    rss_after = pid ? rss_kib(pid) : -1;
-    if (rss_before > 0 && rss_after > 0 && held > 0) {
-        double per = (double)(rss_after - rss_before) / held;
-        printf("telnet_server_memory_per_session: %.1f KiB (target <= 8; "
-               "%.2fx telnetsrv's 24 KB)\n",
-               per, per * 1024 / 24000);
-    }
-    printf("telnet_server_echo_p50_loaded: %.3f ms (one session while %d "
-           "are held)\n",
-           round_trips(), held);
+    /* 3. Hold N logged-in sessions, and measure the server's memory. */
+    hold(busy, n, pid, rss_before);
+
     for (int i = 0; i < n; i++) {
         if (sessions[i].fd != -1) {
             close(sessions[i].fd);
