@@ -260,6 +260,14 @@ def test_iac_commands_never_stop_a_session(raw, telnet_server):
     raw.expect(PROMPT)
     raw.send(b"echo abcd" + bytes([IAC, 247]) + b"\r\n")  # EC
     assert raw.expect(PROMPT) == b"abc\r\n" + PROMPT
+    raw.send(b"echo lost" + bytes([IAC, 248]) + b"echo kept\r\n")  # EL
+    assert raw.expect(PROMPT) == b"kept\r\n" + PROMPT
+    raw.send(b"echo lost" + bytes([IAC, 243]))  # BRK, as IP
+    raw.expect(PROMPT)
+    # Subnegotiations: NEW-ENVIRON values, a short NAWS, an escaped 255.
+    raw.send(sb(ENVIRON, b"\x00\x00USER\x01x") + sb(NAWS, b"\x00\x50")
+             + sb(NAWS, b"\x00\xff\xff\x00\x30"))
+    assert b"Window size: 255x48\r\n" in raw.command(b"info")
     assert raw.command(b"echo ok") == b"ok\r\n"
 
 
