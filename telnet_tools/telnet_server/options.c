@@ -111,7 +111,7 @@ static void print_help(void)
            "hash for FILE\n\n"
            "Without --users or --no-login a one-time account is "
            "made and printed.\n"
-           "Exit status:\n",
+           "SIGTERM or SIGINT ends it, telling every session.\n",
            USAGE);
     cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_USAGE);
 }
