@@ -902,11 +902,13 @@ static void cmd_params(struct console *c, char **argv, int argc,
     }
 }
 
-/* Append CH to the word being built in WORD (of LEN bytes). */
-static void add_char(char *word, size_t *len, char ch)
-{
-    word[(*len)++] = ch;
-}
+/* The parser's state between characters. */
+struct splitter {
+    char *word; /* the word being built */
+    size_t len;
+    int in_word;
+    char quote; /* ' or " while inside quotes, else 0 */
+};
 
 /* Finish WORD as the next entry of *WORDS; 0 or -1. */
 static int add_word(char ***words, int *count, const char *word, size_t len)
@@ -925,72 +927,86 @@ static int add_word(char ***words, int *count, const char *word, size_t len)
     return 0;
 }
 
+/*
+ * LINE[I] (two bytes for an escape) into the word; returns the index of
+ * what comes next.  Blanks outside quotes and a final backslash are the
+ * caller's.
+ */
+static size_t take_char(struct splitter *sp, const char *line, size_t i)
+{
+    char ch = line[i];
+    char next = line[i + 1];
+
+    if (sp->quote == '\'') { /* nothing is special but the closing ' */
+        if (ch == '\'') {
+            sp->quote = 0;
+        } else {
+            sp->word[sp->len++] = ch;
+        }
+        return i + 1;
+    }
+    if (ch == '\\' && next == '\n') {
+        return i + 2; /* backslash-newline vanishes, in "..." or not */
+    }
+    if (sp->quote == '"') { /* \ escapes only " \ $ ` here, as in bash */
+        if (ch == '"') {
+            sp->quote = 0;
+        } else if (ch == '\\' && strchr("\"\\$`", next) != NULL) {
+            sp->word[sp->len++] = next;
+            return i + 2;
+        } else {
+            sp->word[sp->len++] = ch;
+        }
+        return i + 1;
+    }
+    sp->in_word = 1;
+    if (ch == '\\') {
+        sp->word[sp->len++] = next;
+        return i + 2;
+    }
+    if (ch == '\'' || ch == '"') {
+        sp->quote = ch;
+    } else {
+        sp->word[sp->len++] = ch;
+    }
+    return i + 1;
+}
+
 int console_split(const char *line, char ***words, int *count)
 {
     size_t n = strlen(line);
-    char *word = malloc(n + 1);
-    size_t len = 0;
-    int in_word = 0;
-    char quote = 0;
+    struct splitter sp = {malloc(n + 1), 0, 0, 0};
     int status = -1;
 
-    *words = NULL;
     *count = 0;
     *words = calloc(1, sizeof(**words));
-    if (word == NULL || *words == NULL) {
+    if (sp.word == NULL || *words == NULL) {
         goto out;
     }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n;) {
         char ch = line[i];
-        char next = line[i + 1];
-        if (quote == '\'') {
-            if (ch == '\'') {
-                quote = 0;
-            } else {
-                add_char(word, &len, ch);
-            }
-        } else if (ch == '\\' && next == '\0') {
+        if (ch == '\\' && line[i + 1] == '\0' && sp.quote != '\'') {
             status = 1; /* continued on the next line */
             goto out;
-        } else if (ch == '\\' && next == '\n') {
-            i++; /* backslash-newline vanishes, in quotes or not */
-        } else if (quote == '"') {
-            if (ch == '"') {
-                quote = 0;
-            } else if (ch == '\\' && next != '\0' &&
-                       strchr("\"\\$`", next) != NULL) {
-                add_char(word, &len, line[++i]);
-            } else {
-                add_char(word, &len, ch);
-            }
-        } else if (ch == '\\') {
-            add_char(word, &len, line[++i]);
-            in_word = 1;
-        } else if (ch == ' ' || ch == '\t' || ch == '\n') {
-            if (in_word && add_word(words, count, word, len) == -1) {
-                goto out;
-            }
-            in_word = 0;
-            len = 0;
-        } else {
-            if (ch == '\'' || ch == '"') {
-                quote = ch;
-            } else {
-                add_char(word, &len, ch);
-            }
-            in_word = 1;
         }
+        if (sp.quote != 0 || (ch != ' ' && ch != '\t' && ch != '\n')) {
+            i = take_char(&sp, line, i);
+            continue;
+        }
+        if (sp.in_word && add_word(words, count, sp.word, sp.len) == -1) {
+            goto out;
+        }
+        sp.in_word = 0;
+        sp.len = 0;
+        i++;
     }
-    if (quote != 0) {
+    if (sp.quote != 0) {
         status = 1;
-        goto out;
+    } else if (!sp.in_word || add_word(words, count, sp.word, sp.len) == 0) {
+        status = 0;
     }
-    if (in_word && add_word(words, count, word, len) == -1) {
-        goto out;
-    }
-    status = 0;
 out:
-    free(word);
+    free(sp.word);
     if (status != 0) {
         if (status == -1) {
             warnx("console: out of memory");

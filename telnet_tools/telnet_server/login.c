@@ -93,7 +93,10 @@ static void copy_name(char *dst, size_t size, const char *src)
     size_t n = 0;
 
     for (; src[n] != '\0' && n < size - 1; n++) {
-        dst[n] = src[n] > ' ' && src[n] < 0x7f ? src[n] : '?';
+        dst[n] = src[n];
+        if (src[n] <= ' ' || src[n] >= 0x7f) {
+            dst[n] = '?';
+        }
     }
     dst[n] = '\0';
 }

@@ -11,7 +11,7 @@
  *     $ telnet 127.0.0.1 2323
  *
  * RFC 854 (Telnet), 855 (options), 1143 (the Q method), 857 ECHO, 858 SGA,
- * 1091 TTYPE, 1073 NAWS.  Read serve() first, then negotiate.c's
+ * 1091 TTYPE, 1073 NAWS.  Read serve() first, then conn.c and negotiate.c's
  * on_event(), login.c and child.c.  Lesson: lessons/04-telnet-server.md.
  */
 #include <sys/socket.h>
@@ -20,7 +20,6 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,25 +32,16 @@
 #include "common/net.h"
 #include "telnet_tools/telnet_server/server.h"
 
-#define USAGE                                                                  \
-    "usage: telnet_server [-b ADDR] [-p PORT] [--users FILE | --no-login]\n"   \
-    "                     [--shell COMMAND] [--max-clients N]\n"               \
-    "                     [--idle-timeout SECONDS]\n"                          \
-    "       telnet_server --hash-password"
-#define BACKLOG     512
-#define READ_SIZE   4096
-#define OUT_HIGH    (64 * 1024)   /* stop reading while this much waits */
-#define OUT_MAX     (1024 * 1024) /* a client this far behind is dropped */
-#define TICK_MAX_MS 1000
-#define ACCEPT_MAX  64 /* new clients taken per turn of the loop */
+#define BACKLOG         512
+#define OUT_HIGH        ((size_t)64 * 1024) /* stop reading while this waits */
+#define TICK_MAX_MS     1000
+#define ACCEPT_MAX      64 /* new clients taken per turn of the loop */
+#define ACCEPT_PAUSE_MS 200
 
-struct options {
-    const char *addr;
-    const char *port;
-    const char *users_file;
-    int no_login;
-    int hash_password;
-    struct server server;
+/* Whose descriptor one poll entry is: a client's socket or its child's. */
+struct slot {
+    struct conn *conn;
+    int child;
 };
 
 /* The connections, and the poll set rebuilt from them on every turn. */
@@ -59,25 +49,19 @@ struct loop {
     struct conn **conns;
     size_t count, cap;
     struct pollfd *fds;
-    struct conn **owner; /* owner[i]: whose descriptor fds[i] is */
-    size_t fds_cap;
+    struct slot *owner; /* owner[i]: whose descriptor fds[i] is */
+    size_t nfds, fds_cap;
+    long long accept_again; /* out of descriptors: not before this time */
 };
 
 static volatile sig_atomic_t stop_signal;
 
-static int parse_options(int argc, char **argv, struct options *opt);
-static int set_up_users(struct options *opt);
 static int catch_signals(void);
 static int serve(int listen_fd, struct server *s);
 static int build_poll_set(struct loop *loop, int listen_fd);
 static void run_deadlines(struct conn *c, long long now, long long *next);
 static void accept_clients(struct loop *loop, int listen_fd, struct server *s);
-static struct conn *conn_new(int fd, struct server *s);
-static void read_client(struct conn *c);
-static void flush_out(struct conn *c);
-static void close_gently(struct conn *c);
 static void sweep(struct loop *loop);
-static void conn_free(struct conn *c);
 static void shut_down(struct loop *loop);
 
 int main(int argc, char **argv)
@@ -118,111 +102,6 @@ out:
     return status;
 }
 
-/* getopt_long; -1 to go on, else the exit status (help, version, usage). */
-static int parse_options(int argc, char **argv, struct options *opt)
-{
-    static const struct option options[] = {
-        {"bind", required_argument, NULL, 'b'},
-        {"port", required_argument, NULL, 'p'},
-        {"users", required_argument, NULL, 'u'},
-        {"no-login", no_argument, NULL, 'n'},
-        {"shell", required_argument, NULL, 's'},
-        {"max-clients", required_argument, NULL, 'm'},
-        {"idle-timeout", required_argument, NULL, 'i'},
-        {"hash-password", no_argument, NULL, 'H'},
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0},
-    };
-    struct server *s = &opt->server;
-    long seconds = 0;
-    int ch;
-
-    s->max_clients = 10000;
-    while ((ch = getopt_long(argc, argv, "b:p:h", options, NULL)) != -1) {
-        switch (ch) {
-        case 'b':
-            opt->addr = optarg;
-            break;
-        case 'p':
-            opt->port = optarg;
-            break;
-        case 'u':
-            opt->users_file = optarg;
-            break;
-        case 'n':
-            opt->no_login = 1;
-            break;
-        case 's':
-            s->shell = optarg;
-            break;
-        case 'm':
-            if (cli_parse_number(optarg, 1, 1000000, "max-clients",
-                                 &s->max_clients) == -1) {
-                return CLI_EXIT_USAGE;
-            }
-            break;
-        case 'i':
-            if (cli_parse_number(optarg, 0, 86400, "idle-timeout", &seconds) ==
-                -1) {
-                return CLI_EXIT_USAGE;
-            }
-            s->idle_ms = seconds * 1000;
-            break;
-        case 'H':
-            opt->hash_password = 1;
-            break;
-        case 'h':
-            printf("%s\n\n"
-                   "A Telnet server with a command console (help lists "
-                   "the commands).\n"
-                   "  -b, --bind ADDR         listen on ADDR (127.0.0.1)\n"
-                   "  -p, --port PORT         listen on PORT (2323; 0: any)\n"
-                   "  --users FILE            name:crypt-hash accounts\n"
-                   "  --no-login              no login: straight to the "
-                   "console\n"
-                   "  --shell COMMAND         after login run COMMAND on a "
-                   "pty instead\n"
-                   "  --max-clients N         refuse more than N sessions "
-                   "(10000)\n"
-                   "  --idle-timeout SECONDS  close silent sessions (0: "
-                   "never)\n"
-                   "  --hash-password         read a password, print its "
-                   "hash for FILE\n\n"
-                   "Without --users or --no-login a one-time account is "
-                   "made and printed.\n"
-                   "Exit status:\n",
-                   USAGE);
-            cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_USAGE);
-            return CLI_EXIT_OK;
-        case 'V':
-            cli_print_version("telnet_server");
-            return CLI_EXIT_OK;
-        default:
-            cli_print_usage_error(USAGE);
-            return CLI_EXIT_USAGE;
-        }
-    }
-    if (optind < argc || (opt->users_file && opt->no_login)) {
-        cli_print_usage_error(USAGE);
-        return CLI_EXIT_USAGE;
-    }
-    return -1;
-}
-
-/* --users FILE, --no-login, or a one-time account made now. */
-static int set_up_users(struct options *opt)
-{
-    if (opt->no_login || opt->hash_password) {
-        return 0;
-    }
-    if (opt->users_file != NULL) {
-        opt->server.users = users_load(opt->users_file);
-        return opt->server.users != NULL ? 0 : -1;
-    }
-    return login_one_time_account(&opt->server.users);
-}
-
 static void note_stop(int sig)
 {
     stop_signal = sig;
@@ -261,7 +140,7 @@ static int serve(int listen_fd, struct server *s)
 
     while (!stop_signal) {
         int timeout = build_poll_set(&loop, listen_fd);
-        if (timeout < -1 || poll(loop.fds, loop.count * 2 + 1, timeout) < 0) {
+        if (timeout < -1 || poll(loop.fds, loop.nfds, timeout) < 0) {
             if (timeout < -1 || errno != EINTR) {
                 warn("poll");
                 status = -1;
@@ -269,13 +148,13 @@ static int serve(int listen_fd, struct server *s)
             }
             continue;
         }
-        for (size_t i = 1; i < loop.count * 2 + 1; i++) {
-            struct conn *c = loop.owner[i];
+        for (size_t i = 1; i < loop.nfds; i++) {
+            struct conn *c = loop.owner[i].conn;
             short ready = loop.fds[i].revents;
-            if (ready == 0 || c == NULL || c->fd == -1) {
+            if (ready == 0 || c->fd == -1) {
                 continue;
             }
-            if (i % 2 == 0) { /* the child's slot */
+            if (loop.owner[i].child) {
                 child_output(c);
             } else if (ready & (POLLIN | POLLHUP | POLLERR)) {
                 read_client(c);
@@ -293,9 +172,9 @@ static int serve(int listen_fd, struct server *s)
 }
 
 /*
- * Fill loop.fds: the listener, then each client's socket and child pipe
- * (fd -1, ignored by poll, where there is none).  On the way, run the
- * deadlines that are due.  Returns the poll time-out, or -2 (no memory).
+ * Fill loop.fds: the listener, then each client's socket, and its child's
+ * pipe or pty if it has one.  On the way, run the deadlines that are due.
+ * Returns the poll time-out, or -2 (no memory).
  */
 static int build_poll_set(struct loop *loop, int listen_fd)
 {
@@ -305,7 +184,7 @@ static int build_poll_set(struct loop *loop, int listen_fd)
 
     if (need > loop->fds_cap) {
         struct pollfd *fds = realloc(loop->fds, need * sizeof(*fds));
-        struct conn **owner =
+        struct slot *owner =
             fds ? realloc(loop->owner, need * sizeof(*owner)) : NULL;
         if (fds != NULL) {
             loop->fds = fds;
@@ -316,16 +195,21 @@ static int build_poll_set(struct loop *loop, int listen_fd)
         loop->owner = owner;
         loop->fds_cap = need;
     }
-    loop->fds[0] = (struct pollfd){listen_fd, POLLIN, 0};
-    loop->owner[0] = NULL;
+    /* Out of descriptors, the listener would wake us at once, for ever. */
+    loop->fds[0] = (struct pollfd){listen_fd, 0, 0};
+    if (now >= loop->accept_again) {
+        loop->fds[0].events = POLLIN;
+    } else if (loop->accept_again < next) {
+        next = loop->accept_again;
+    }
+    loop->nfds = 1;
     for (size_t i = 0; i < loop->count; i++) {
         struct conn *c = loop->conns[i];
-        struct pollfd *sock = &loop->fds[2 * i + 1];
-        struct pollfd *child = &loop->fds[2 * i + 2];
+        struct pollfd *sock = &loop->fds[loop->nfds];
         run_deadlines(c, now, &next);
         flush_out(c);
         *sock = (struct pollfd){c->fd, 0, 0};
-        *child = (struct pollfd){-1, 0, 0};
+        loop->owner[loop->nfds++] = (struct slot){c, 0};
         /* Backpressure: a client that does not read is not read from. */
         if (c->phase != PHASE_DELAY && c->phase != PHASE_CLOSING &&
             c->out_len < OUT_HIGH) {
@@ -335,9 +219,9 @@ static int build_poll_set(struct loop *loop, int listen_fd)
             sock->events |= POLLOUT;
         }
         if (c->child_fd != -1 && c->out_len < OUT_HIGH) {
-            *child = (struct pollfd){c->child_fd, POLLIN, 0};
+            loop->fds[loop->nfds] = (struct pollfd){c->child_fd, POLLIN, 0};
+            loop->owner[loop->nfds++] = (struct slot){c, 1};
         }
-        loop->owner[2 * i + 1] = loop->owner[2 * i + 2] = c;
     }
     return next <= now ? 0 : (int)(next - now);
 }
@@ -385,9 +269,13 @@ static void accept_clients(struct loop *loop, int listen_fd, struct server *s)
     for (int n = 0; n < ACCEPT_MAX; n++) {
         int fd = accept(listen_fd, NULL, NULL);
         if (fd == -1) {
-            if (errno != EAGAIN && errno != EWOULDBLOCK &&
-                errno != ECONNABORTED && errno != EINTR) {
-                warn("accept"); /* out of descriptors: try next turn */
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
+                errno == ENOMEM) {
+                warn("accept, pausing %d ms", ACCEPT_PAUSE_MS);
+                loop->accept_again = console_now_ms() + ACCEPT_PAUSE_MS;
+            } else if (errno != EAGAIN && errno != EWOULDBLOCK &&
+                       errno != ECONNABORTED && errno != EINTR) {
+                warn("accept");
             }
             return;
         }
@@ -398,7 +286,9 @@ static void accept_clients(struct loop *loop, int listen_fd, struct server *s)
         }
         if (loop->count == loop->cap) {
             size_t cap = loop->cap ? loop->cap * 2 : 64;
-            struct conn **grown = realloc(loop->conns, cap * sizeof(*grown));
+            /* An array of pointers, on purpose: each conn stays put. */
+            struct conn **grown = realloc(
+                loop->conns, cap * sizeof(grown[0])); /* NOLINT(bugprone-*) */
             if (grown == NULL) {
                 warn("accept");
                 close(fd);
@@ -417,136 +307,6 @@ static void accept_clients(struct loop *loop, int listen_fd, struct server *s)
     }
 }
 
-static void console_write(void *ctx, const char *buf, size_t len)
-{
-    negotiate_send(ctx, buf, len);
-}
-
-static int console_exec(void *ctx, const char *command)
-{
-    return child_exec(ctx, command);
-}
-
-/* A new session: TCP_NODELAY, its console, our first options. */
-static struct conn *conn_new(int fd, struct server *s)
-{
-    struct conn *c = calloc(1, sizeof(*c));
-    struct console_io io = {NULL, console_write, login_line, console_exec};
-
-    if (c == NULL) {
-        warn("accept");
-        return NULL;
-    }
-    c->fd = fd;
-    c->child_fd = -1;
-    c->server = s;
-    c->last_input = console_now_ms();
-    io.ctx = c;
-    /* Each reply leaves in one segment, at once (no Nagle delay). */
-    if (net_set_nonblocking(fd, 1) == -1 || net_set_nodelay(fd) == -1 ||
-        fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
-        net_peer_name(fd, c->peer, sizeof(c->peer)) == -1 ||
-        (c->console = console_new(&io)) == NULL || negotiate_start(c) == -1) {
-        c->fd = -1; /* the caller closes it */
-        conn_free(c);
-        return NULL;
-    }
-    return c;
-}
-
-/* Bytes from the client: through libtelnet to the console or child. */
-static void read_client(struct conn *c)
-{
-    char buf[READ_SIZE];
-    ssize_t n = read(c->fd, buf, sizeof(buf));
-
-    if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR)) {
-        c->out_len = 0; /* gone: nobody to send to */
-        conn_close_soon(c);
-        return;
-    }
-    if (n > 0 && c->phase != PHASE_CLOSING) {
-        c->last_input = console_now_ms();
-        negotiate_input(c, buf, n);
-    }
-}
-
-void conn_queue(struct conn *c, const char *buf, size_t len)
-{
-    if (c->out_len + len > OUT_MAX) {
-        c->out_len = 0; /* not reading for a megabyte: give up on it */
-        conn_close_soon(c);
-        return;
-    }
-    if (c->out_len + len > c->out_cap) {
-        size_t cap = c->out_cap ? c->out_cap : 512;
-        while (cap < c->out_len + len) {
-            cap *= 2;
-        }
-        char *grown = realloc(c->out, cap);
-        if (grown == NULL) {
-            c->out_len = 0;
-            conn_close_soon(c);
-            return;
-        }
-        c->out = grown;
-        c->out_cap = cap;
-    }
-    memcpy(c->out + c->out_len, buf, len);
-    c->out_len += len;
-}
-
-void conn_close_soon(struct conn *c)
-{
-    c->phase = PHASE_CLOSING;
-}
-
-/* Hand queued bytes to the kernel; close a finished session. */
-static void flush_out(struct conn *c)
-{
-    while (c->fd != -1 && c->out_len > 0) {
-        ssize_t n = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL);
-        if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            return; /* POLLOUT will tell us when there is room */
-        }
-        if (n == -1 && errno == EINTR) {
-            continue;
-        }
-        if (n == -1) {
-            c->out_len = 0;
-            c->phase = PHASE_CLOSING;
-            break;
-        }
-        memmove(c->out, c->out + n, c->out_len - n);
-        c->out_len -= n;
-    }
-    if (c->out_len == 0 && c->out_cap > 0) {
-        free(c->out); /* idle sessions hold no buffer */
-        c->out = NULL;
-        c->out_cap = 0;
-    }
-    if (c->phase == PHASE_CLOSING && c->out_len == 0 && c->fd != -1) {
-        close_gently(c);
-    }
-}
-
-/*
- * Close after the last byte: input the client sent that we never read
- * would make close() reset the connection, and the client could lose the
- * reply it has not read yet.  So first say we are done, then discard.
- */
-static void close_gently(struct conn *c)
-{
-    char discard[READ_SIZE];
-
-    shutdown(c->fd, SHUT_WR);
-    for (int i = 0; i < 4 && read(c->fd, discard, sizeof(discard)) > 0; i++) {
-        continue;
-    }
-    close(c->fd);
-    c->fd = -1;
-}
-
 /* Free the sessions that ended on this turn; keep the table packed. */
 static void sweep(struct loop *loop)
 {
@@ -558,20 +318,6 @@ static void sweep(struct loop *loop)
             i++;
         }
     }
-}
-
-static void conn_free(struct conn *c)
-{
-    child_stop(c);
-    if (c->telnet != NULL) {
-        telnet_free(c->telnet);
-    }
-    console_free(c->console);
-    if (c->fd != -1) {
-        close(c->fd);
-    }
-    free(c->out);
-    free(c);
 }
 
 /* SIGTERM or SIGINT: tell every session, then close them all. */

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * telnet_server: what its files share.  main.c owns the event loop and the
- * table of connections, negotiate.c the Telnet side of one connection
- * (libtelnet), login.c the login dialogue, child.c `exec` and --shell.
+ * table of connections, options.c the command line, conn.c one
+ * connection's socket and buffers,
+ * negotiate.c its Telnet side (libtelnet), login.c the login dialogue,
+ * child.c `exec` and --shell.
  */
 #ifndef SHELLWIRE_TELNET_SERVER_H
 #define SHELLWIRE_TELNET_SERVER_H
@@ -77,9 +79,27 @@ struct conn {
     int after_cr;
 };
 
-/* main.c */
+/* What the command line asks for. */
+struct options {
+    const char *addr;
+    const char *port;
+    const char *users_file;
+    int no_login;
+    int hash_password;
+    struct server server;
+};
+
+/* options.c */
+int parse_options(int argc, char **argv, struct options *opt);
+int set_up_users(struct options *opt);
+
+/* main.c: the loop; the connection table.  conn.c: one connection. */
+struct conn *conn_new(int fd, struct server *s);
+void read_client(struct conn *c);
 void conn_queue(struct conn *c, const char *buf, size_t len);
 void conn_close_soon(struct conn *c);
+void flush_out(struct conn *c);
+void conn_free(struct conn *c);
 
 /* negotiate.c */
 int negotiate_start(struct conn *c);

@@ -5,6 +5,7 @@ The users file is made at test time with the server's own --hash-password,
 with a random password; nothing secret is committed.  Every server is
 stopped by its pid.
 """
+import re
 import secrets
 import socket
 import subprocess
@@ -23,8 +24,10 @@ class TelnetServer:
     (the server makes a one-time account).
     """
 
-    def __init__(self, directory, *args, login=True):
+    def __init__(self, directory, *args, login=True, nofile=None, env=None):
         self.dir = directory
+        self.env = env or {}
+        self.nofile = nofile  # a lower descriptor limit, through prlimit
         self.args = list(args) + (["--no-login"] if login is False else [])
         self.user = "brandon"
         self.password = secrets.token_urlsafe(9) if login else None
@@ -35,6 +38,8 @@ class TelnetServer:
 
     def start(self):
         argv = [program("telnet_server"), "-p", "0", *self.args]
+        if self.nofile is not None:
+            argv = ["prlimit", f"--nofile={self.nofile}", *argv]
         if self.password is not None:
             users = self.dir / "users.txt"
             made = subprocess.run(
@@ -46,7 +51,7 @@ class TelnetServer:
         with open(self.log, "w") as log:
             self.proc = subprocess.Popen(
                 argv, stdout=subprocess.PIPE, stderr=log, text=True,
-                env=program_env())
+                env=program_env(**self.env))
         # The server says its port on stdout once it listens (-p 0).
         while True:
             line = self.proc.stdout.readline()
@@ -75,6 +80,11 @@ class TelnetServer:
         """How many descriptors the server holds open right now."""
         return len(list(Path(f"/proc/{self.proc.pid}/fd").iterdir()))
 
+    def rss_kib(self):
+        """The server's resident memory, from /proc."""
+        status = Path(f"/proc/{self.proc.pid}/status").read_text()
+        return int(re.search(r"^VmRSS:\s+(\d+) kB", status, re.M).group(1))
+
     def log_text(self):
         return self.log.read_text()
 
@@ -102,9 +112,10 @@ def make_telnet_server(tmp_path_factory):
     """A factory: make_telnet_server("--idle-timeout", "1", login=False)."""
     servers = []
 
-    def make(*args, login=True):
+    def make(*args, login=True, nofile=None, env=None):
         server = TelnetServer(tmp_path_factory.mktemp("telnet_server"),
-                              *args, login=login).start()
+                              *args, login=login, nofile=nofile,
+                              env=env).start()
         servers.append(server)
         return server
 

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * telnet_server, its command line: getopt_long, --help, and where the
+ * accounts come from (--users FILE, --no-login, or a one-time account).
+ */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "common/cli.h"
+#include "common/users.h"
+#include "telnet_tools/telnet_server/server.h"
+
+#define USAGE                                                                  \
+    "usage: telnet_server [-b ADDR] [-p PORT] [--users FILE | --no-login]\n"   \
+    "                     [--shell COMMAND] [--max-clients N]\n"               \
+    "                     [--idle-timeout SECONDS]\n"                          \
+    "       telnet_server --hash-password"
+
+static void print_help(void);
+
+/* getopt_long; -1 to go on, else the exit status (help, version, usage). */
+int parse_options(int argc, char **argv, struct options *opt)
+{
+    static const struct option options[] = {
+        {"bind", required_argument, NULL, 'b'},
+        {"port", required_argument, NULL, 'p'},
+        {"users", required_argument, NULL, 'u'},
+        {"no-login", no_argument, NULL, 'n'},
+        {"shell", required_argument, NULL, 's'},
+        {"max-clients", required_argument, NULL, 'm'},
+        {"idle-timeout", required_argument, NULL, 'i'},
+        {"hash-password", no_argument, NULL, 'H'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    struct server *s = &opt->server;
+    long seconds = 0;
+    int ch;
+
+    s->max_clients = 10000;
+    while ((ch = getopt_long(argc, argv, "b:p:h", options, NULL)) != -1) {
+        switch (ch) {
+        case 'b':
+            opt->addr = optarg;
+            break;
+        case 'p':
+            opt->port = optarg;
+            break;
+        case 'u':
+            opt->users_file = optarg;
+            break;
+        case 'n':
+            opt->no_login = 1;
+            break;
+        case 's':
+            s->shell = optarg;
+            break;
+        case 'm':
+            if (cli_parse_number(optarg, 1, 1000000, "max-clients",
+                                 &s->max_clients) == -1) {
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case 'i':
+            if (cli_parse_number(optarg, 0, 86400, "idle-timeout", &seconds) ==
+                -1) {
+                return CLI_EXIT_USAGE;
+            }
+            s->idle_ms = seconds * 1000;
+            break;
+        case 'H':
+            opt->hash_password = 1;
+            break;
+        case 'h':
+            print_help();
+            return CLI_EXIT_OK;
+        case 'V':
+            cli_print_version("telnet_server");
+            return CLI_EXIT_OK;
+        default:
+            cli_print_usage_error(USAGE);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (optind < argc || (opt->users_file && opt->no_login)) {
+        cli_print_usage_error(USAGE);
+        return CLI_EXIT_USAGE;
+    }
+    return -1;
+}
+
+/* --help: usage, options, exit statuses. */
+static void print_help(void)
+{
+    printf("%s\n\n"
+           "A Telnet server with a command console (help lists "
+           "the commands).\n"
+           "  -b, --bind ADDR         listen on ADDR (127.0.0.1)\n"
+           "  -p, --port PORT         listen on PORT (2323; 0: any)\n"
+           "  --users FILE            name:crypt-hash accounts\n"
+           "  --no-login              no login: straight to the "
+           "console\n"
+           "  --shell COMMAND         after login run COMMAND on a "
+           "pty instead\n"
+           "  --max-clients N         refuse more than N sessions "
+           "(10000)\n"
+           "  --idle-timeout SECONDS  close silent sessions (0: "
+           "never)\n"
+           "  --hash-password         read a password, print its "
+           "hash for FILE\n\n"
+           "Without --users or --no-login a one-time account is "
+           "made and printed.\n"
+           "SIGTERM or SIGINT ends it, telling every session.\n",
+           USAGE);
+    cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_USAGE);
+}
+
+/* --users FILE, --no-login, or a one-time account made now. */
+int set_up_users(struct options *opt)
+{
+    if (opt->no_login || opt->hash_password) {
+        return 0;
+    }
+    if (opt->users_file != NULL) {
+        opt->server.users = users_load(opt->users_file);
+        return opt->server.users != NULL ? 0 : -1;
+    }
+    return login_one_time_account(&opt->server.users);
+}
