@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * console_output: how the console's output reaches the transport.  Every
+ * part of the console appends bytes with the console_emit functions
+ * (bare LF becomes CR LF, errors turn red on a colour terminal), and one
+ * console_flush() at the end of each call hands them to io->write in one
+ * piece.  console_print() and console_message() (telnetsrv's
+ * writemessage, used by the timers) write a line from outside a command.
+ * Next: console_split.c.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/console.h"
+#include "common/console_internal.h"
+
+#define RED   "\x1b[91m"
+#define PLAIN "\x1b[0m"
+
+void console_print(struct console *c, const char *text)
+{
+    console_emit_line(c, text);
+    console_flush(c);
+}
+
+void console_message(struct console *c, const char *text)
+{
+    int prompting = c->mode == MODE_COMMAND || c->mode == MODE_ASK;
+
+    if (prompting) {
+        console_emit_str(c, c->char_mode ? "\r\x1b[K" : "\r\n");
+    }
+    console_emit_line(c, text);
+    if (prompting) {
+        console_show_prompt(c);
+        if (console_echoes(c)) {
+            console_emit(c, c->line, c->len);
+            console_emit_left(c, c->len - c->cursor);
+        }
+    }
+    console_flush(c);
+}
+
+/* The prompt, or the continuation prompt under a continued command. */
+void console_show_prompt(struct console *c)
+{
+    console_emit_str(c, c->pending ? CONTINUE_TEXT : c->prompt);
+}
+
+/* Whether typed bytes are echoed by us. */
+int console_echoes(const struct console *c)
+{
+    return c->char_mode && (c->mode == MODE_COMMAND || c->ask_echo);
+}
+
+/* Append N bytes to the output that console_flush() hands over. */
+void console_emit(struct console *c, const char *s, size_t n)
+{
+    if (n == 0) {
+        return;
+    }
+    if (c->out_len + n > c->out_cap) {
+        size_t cap = c->out_cap ? c->out_cap : 256;
+        char *grown;
+        while (cap < c->out_len + n) {
+            cap *= 2;
+        }
+        grown = realloc(c->out, cap);
+        if (grown == NULL) {
+            return; /* the user misses some output, nothing worse */
+        }
+        c->out = grown;
+        c->out_cap = cap;
+    }
+    memcpy(c->out + c->out_len, s, n);
+    c->out_len += n;
+}
+
+void console_emit_str(struct console *c, const char *s)
+{
+    console_emit(c, s, strlen(s));
+}
+
+/* Text whose line ends may be bare LF: each becomes CR LF. */
+void console_emit_text(struct console *c, const char *s)
+{
+    for (const char *nl; (nl = strchr(s, '\n')) != NULL; s = nl + 1) {
+        console_emit(c, s, nl - s);
+        console_emit_str(c, "\r\n");
+    }
+    console_emit_str(c, s);
+}
+
+void console_emit_line(struct console *c, const char *s)
+{
+    console_emit_text(c, s);
+    console_emit_str(c, "\r\n");
+}
+
+/* An error line, red on a terminal that has colours. */
+void console_emit_error(struct console *c, const char *s)
+{
+    console_emit_str(c, c->colour ? RED : "");
+    console_emit_text(c, s);
+    console_emit_str(c, c->colour ? PLAIN "\r\n" : "\r\n");
+}
+
+/* Move the terminal's cursor N columns left. */
+void console_emit_left(struct console *c, size_t n)
+{
+    char seq[24];
+
+    if (n > 0) {
+        snprintf(seq, sizeof(seq), "\x1b[%zuD", n);
+        console_emit_str(c, seq);
+    }
+}
+
+/* Hand the output gathered so far to the transport, in one write. */
+void console_flush(struct console *c)
+{
+    size_t n = c->out_len;
+
+    c->out_len = 0;
+    if (n > 0) {
+        c->io.write(c->io.ctx, c->out, n);
+    }
+    /* An idle session keeps no output buffer: its memory stays small. */
+    free(c->out);
+    c->out = NULL;
+    c->out_cap = 0;
+}
