@@ -123,6 +123,11 @@ enum console_state console_input(struct console *c, const char *buf, size_t len)
     return c->mode == MODE_OVER ? CONSOLE_OVER : CONSOLE_OPEN;
 }
 
+int console_last_status(const struct console *c)
+{
+    return c->status;
+}
+
 /* One typed byte: a line end, an editing key, or text. */
 static void feed_byte(struct console *c, unsigned char ch)
 {
@@ -229,6 +234,7 @@ static void end_line(struct console *c)
         snprintf(text, sizeof(text), "line too long (over %d bytes)",
                  CONSOLE_LINE_MAX);
         console_emit_error(c, text);
+        c->status = 1;
         free(c->pending);
         c->pending = NULL;
     } else if (c->mode == MODE_ASK) {
@@ -269,7 +275,11 @@ static void run_line(struct console *c, const char *text)
         }
         return;
     }
-    if (status == -1 || argc == 0) {
+    if (status == -1) {
+        c->status = 1; /* out of memory: console_split said so */
+        return;
+    }
+    if (argc == 0) {
         console_free_words(argv);
         return;
     }

@@ -88,6 +88,14 @@ void console_start(struct console *c, const char *user, const char *welcome);
 enum console_state console_input(struct console *c, const char *buf,
                                  size_t len);
 
+/*
+ * The status of the last command run: 0 if it did its job, 1 if it wrote
+ * an error (unknown command, usage error, bad argument, line too long, an
+ * exec that could not start); 0 before any.  Empty lines and the first
+ * lines of a continued command leave it alone.
+ */
+int console_last_status(const struct console *c);
+
 /* TEXT on a line of its own, with no prompt after it (login messages). */
 void console_print(struct console *c, const char *text);
 

@@ -4,7 +4,8 @@
  * table below (names and aliases, a usage line, a brief and a long help,
  * from which `help` is made) and one cmd_ function.
  * run_line() in console.c hands each parsed line to console_run_command(),
- * which finds the command and runs it.  Next: console_output.c.
+ * which finds the command and records its status (0 success, 1 failure)
+ * for console_last_status().  Next: console_output.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,27 +18,27 @@
 
 #define TIMER_MAX_S 86400
 
+/* A command returns 0 when it did its job, 1 when it failed. */
 struct command {
     const char *names[5]; /* the name, then aliases */
     int hidden;
     const char *usage;
     const char *brief;
     const char *help;
-    void (*run)(struct console *c, char **argv, int argc, const char *raw);
+    int (*run)(struct console *c, char **argv, int argc, const char *raw);
 };
 
 static const struct command *find_command(const char *name);
-static void cmd_help(struct console *c, char **argv, int argc, const char *raw);
-static void cmd_echo(struct console *c, char **argv, int argc, const char *raw);
-static void cmd_timer(struct console *c, char **argv, int argc,
-                      const char *raw);
-static void cmd_info(struct console *c, char **argv, int argc, const char *raw);
-static void cmd_history(struct console *c, char **argv, int argc,
-                        const char *raw);
-static void cmd_bye(struct console *c, char **argv, int argc, const char *raw);
-static void cmd_exec(struct console *c, char **argv, int argc, const char *raw);
-static void cmd_params(struct console *c, char **argv, int argc,
+static int cmd_help(struct console *c, char **argv, int argc, const char *raw);
+static int cmd_echo(struct console *c, char **argv, int argc, const char *raw);
+static int cmd_timer(struct console *c, char **argv, int argc, const char *raw);
+static int cmd_info(struct console *c, char **argv, int argc, const char *raw);
+static int cmd_history(struct console *c, char **argv, int argc,
                        const char *raw);
+static int cmd_bye(struct console *c, char **argv, int argc, const char *raw);
+static int cmd_exec(struct console *c, char **argv, int argc, const char *raw);
+static int cmd_params(struct console *c, char **argv, int argc,
+                      const char *raw);
 
 /* The command table: telnetsrv's @command decorator and docstrings. */
 static const struct command commands[] = {
@@ -110,9 +111,10 @@ void console_run_command(struct console *c, char **argv, int argc,
         snprintf(msg, sizeof(msg), "unknown command '%.*s'; try help",
                  NAME_MAX_LEN, argv[0]);
         console_emit_error(c, msg);
+        c->status = 1;
         return;
     }
-    cmd->run(c, argv + 1, argc - 1, raw);
+    c->status = cmd->run(c, argv + 1, argc - 1, raw);
 }
 
 /* The table entry whose name or alias is NAME, in any case. */
@@ -129,7 +131,7 @@ static const struct command *find_command(const char *name)
 }
 
 /* help, or help NAME: the list made from the table, or one long help. */
-static void cmd_help(struct console *c, char **argv, int argc, const char *raw)
+static int cmd_help(struct console *c, char **argv, int argc, const char *raw)
 {
     const struct command *cmd;
     char text[256];
@@ -145,13 +147,13 @@ static void cmd_help(struct console *c, char **argv, int argc, const char *raw)
                 console_emit_line(c, text);
             }
         }
-        return;
+        return 0;
     }
     cmd = find_command(argv[0]);
     if (cmd == NULL) {
         snprintf(text, sizeof(text), "help: no command '%.64s'", argv[0]);
         console_emit_error(c, text);
-        return;
+        return 1;
     }
     snprintf(text, sizeof(text), "%s%s%s", cmd->names[0],
              cmd->usage[0] ? " " : "", cmd->usage);
@@ -165,9 +167,10 @@ static void cmd_help(struct console *c, char **argv, int argc, const char *raw)
         console_emit_str(c, "\r\n");
     }
     console_emit_line(c, cmd->help);
+    return 0;
 }
 
-static void cmd_echo(struct console *c, char **argv, int argc, const char *raw)
+static int cmd_echo(struct console *c, char **argv, int argc, const char *raw)
 {
     (void)raw;
     for (int i = 0; i < argc; i++) {
@@ -175,10 +178,11 @@ static void cmd_echo(struct console *c, char **argv, int argc, const char *raw)
         console_emit_text(c, argv[i]);
     }
     console_emit_str(c, "\r\n");
+    return 0;
 }
 
 /* timer SECONDS MESSAGE: console_tick() shows MESSAGE when it is due. */
-static void cmd_timer(struct console *c, char **argv, int argc, const char *raw)
+static int cmd_timer(struct console *c, char **argv, int argc, const char *raw)
 {
     char text[64];
     char *end;
@@ -187,14 +191,14 @@ static void cmd_timer(struct console *c, char **argv, int argc, const char *raw)
     (void)raw;
     if (argc != 2) {
         console_emit_error(c, "usage: timer <seconds> <message>");
-        return;
+        return 1;
     }
     seconds = strtol(argv[0], &end, 10);
     if (end == argv[0] || *end != '\0' || seconds < 0 ||
         seconds > TIMER_MAX_S) {
         console_emit_error(c,
                            "timer: seconds must be a number from 0 to 86400");
-        return;
+        return 1;
     }
     for (int i = 0; i < TIMERS_MAX; i++) {
         if (c->timers[i].due == 0) {
@@ -206,13 +210,14 @@ static void cmd_timer(struct console *c, char **argv, int argc, const char *raw)
             c->timers[i].due = console_now_ms() + seconds * 1000 + 1;
             snprintf(text, sizeof(text), "Waiting %ld seconds...", seconds);
             console_emit_line(c, text);
-            return;
+            return 0;
         }
     }
     console_emit_error(c, "timer: too many timers running");
+    return 1;
 }
 
-static void cmd_info(struct console *c, char **argv, int argc, const char *raw)
+static int cmd_info(struct console *c, char **argv, int argc, const char *raw)
 {
     long long seconds = (console_now_ms() - c->started) / 1000;
     char text[256];
@@ -233,10 +238,11 @@ static void cmd_info(struct console *c, char **argv, int argc, const char *raw)
     snprintf(text, sizeof(text), "Session time: %lld:%02lld:%02lld",
              seconds / 3600, seconds / 60 % 60, seconds % 60);
     console_emit_line(c, text);
+    return 0;
 }
 
-static void cmd_history(struct console *c, char **argv, int argc,
-                        const char *raw)
+static int cmd_history(struct console *c, char **argv, int argc,
+                       const char *raw)
 {
     char number[16];
 
@@ -248,44 +254,49 @@ static void cmd_history(struct console *c, char **argv, int argc,
         console_emit_str(c, number);
         console_emit_line(c, c->history[i]);
     }
+    return 0;
 }
 
-static void cmd_bye(struct console *c, char **argv, int argc, const char *raw)
+static int cmd_bye(struct console *c, char **argv, int argc, const char *raw)
 {
     (void)argv;
     (void)argc;
     (void)raw;
     console_emit_line(c, "Goodbye");
     c->mode = MODE_OVER;
+    return 0;
 }
 
 /* exec COMMAND: the transport runs it; once it runs, the console is over. */
-static void cmd_exec(struct console *c, char **argv, int argc, const char *raw)
+static int cmd_exec(struct console *c, char **argv, int argc, const char *raw)
 {
     (void)argv;
     if (argc == 0) {
         console_emit_error(c, "usage: exec <command>");
-        return;
+        return 1;
     }
     if (c->io.exec == NULL) {
         console_emit_error(c, "exec: not available on this server");
-        return;
+        return 1;
     }
     console_flush(c);
-    if (c->io.exec(c->io.ctx, raw) == 0) {
-        c->mode = MODE_OVER;
+    if (c->io.exec(c->io.ctx, raw) != 0) {
+        return 1;
     }
+    c->mode = MODE_OVER;
+    return 0;
 }
 
 /* The hidden one: the words in Python's list form, as seed 001 shows. */
-static void cmd_params(struct console *c, char **argv, int argc,
-                       const char *raw)
+static int cmd_params(struct console *c, char **argv, int argc, const char *raw)
 {
     char *list = repr_python_list(argv, argc);
 
     (void)raw;
-    if (list != NULL) {
-        console_emit_line(c, list);
-        free(list);
+    if (list == NULL) {
+        return 1;
     }
+    console_emit_line(c, list);
+    free(list);
+    return 0;
 }

@@ -43,6 +43,7 @@ struct console {
     int char_mode; /* we echo and edit; else the client echoes lines */
     int ask_echo;
     int colour;
+    int status; /* of the last command: see console_last_status() */
     char prompt[PROMPT_MAX];
     char user[NAME_MAX_LEN + 1];
     char term[TERM_MAX_LEN + 1];
@@ -74,7 +75,7 @@ void console_move_cursor(struct console *c, size_t to);
 void console_walk_history(struct console *c, int step);
 void console_remember(struct console *c, const char *text);
 
-/* console_commands.c: run the command ARGV[0] with the words after it. */
+/* console_commands.c: run ARGV[0] with the rest; sets c->status. */
 void console_run_command(struct console *c, char **argv, int argc,
                          const char *raw);
 

@@ -249,7 +249,7 @@ static void flush(struct channel *ch)
     }
 }
 
-/* The session is over: exit status 0, EOF, CLOSE (RFC 4254 6.10, 5.3). */
+/* The session is over: exit status, EOF, CLOSE (RFC 4254 6.10, 5.3). */
 static void finish(struct channel *ch)
 {
     if (ch->closed) {
@@ -257,7 +257,7 @@ static void finish(struct channel *ch)
     }
     ch->closed = 1;
     if (ssh_channel_is_open(ch->handle)) {
-        ssh_channel_request_send_exit_status(ch->handle, 0);
+        ssh_channel_request_send_exit_status(ch->handle, mode_exit_status(ch));
         ssh_channel_send_eof(ch->handle);
     }
     ssh_channel_close(ch->handle);

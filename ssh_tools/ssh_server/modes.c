@@ -162,3 +162,9 @@ long long mode_wait_ms(const struct channel *ch)
     long long left = due - console_now_ms();
     return left > 0 ? left : 0;
 }
+
+/* The session's exit status: its last console command's (0 or 1), else 0. */
+int mode_exit_status(const struct channel *ch)
+{
+    return ch->console != NULL ? console_last_status(ch->console) : 0;
+}

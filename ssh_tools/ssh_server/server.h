@@ -128,6 +128,7 @@ int mode_start_console(struct channel *ch);
 int mode_run_command(struct channel *ch, const char *command);
 void mode_tick(struct channel *ch);
 long long mode_wait_ms(const struct channel *ch);
+int mode_exit_status(const struct channel *ch);
 
 /* loop.c: serve until SIGINT or SIGTERM (caught from server_catch_signals
  * on); 0, or -1 if the loop failed. */

@@ -284,7 +284,50 @@ def test_exec_request_runs_one_console_command(make_ssh_server):
     result = run(server.ssh_args("nosuch"), stdin=subprocess.DEVNULL)
     assert result.stdout == b"unknown command 'nosuch'; try help\r\n"
     result = run(server.ssh_args("exec", "id"), stdin=subprocess.DEVNULL)
-    assert result.stdout == b"exec: not available on this server\r\n"
+    assert (result.returncode, result.stdout) == (
+        1, b"exec: not available on this server\r\n")
+    stop_cleanly(server)
+
+
+HELP = (b"Help on built in commands\r\n"
+        b"\r\n"
+        b"help [<command>] - Display help\r\n"
+        b"? [<command>] - Display help\r\n"
+        b"echo <text to echo> - Echo text back to the console.\r\n"
+        b"copy <text to echo> - Echo text back to the console.\r\n"
+        b"repeat <text to echo> - Echo text back to the console.\r\n"
+        b"timer <seconds> <message> - In <seconds> seconds, display "
+        b"<message>.\r\n"
+        b"info - Show the user, terminal type, window size and session "
+        b"time.\r\n"
+        b"history - Display the command history.\r\n"
+        b"bye - Exit the command shell.\r\n"
+        b"exit - Exit the command shell.\r\n"
+        b"quit - Exit the command shell.\r\n"
+        b"logout - Exit the command shell.\r\n"
+        b"exec <command> - Run a shell command, then end the session.\r\n")
+
+
+def test_exit_status_is_the_last_console_commands(make_ssh_server):
+    server = make_ssh_server()
+    # exec: ssh exits with the status of the one command.
+    result = run(server.ssh_args("nosuchcommand"), stdin=subprocess.DEVNULL)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1, b"unknown command 'nosuchcommand'; try help\r\n", b"")
+    result = run(server.ssh_args("help"), stdin=subprocess.DEVNULL)
+    assert (result.returncode, result.stdout, result.stderr) == (0, HELP, b"")
+    result = run(server.ssh_args("timer", "x", "y"), stdin=subprocess.DEVNULL)
+    assert (result.returncode, result.stdout) == (
+        1, b"timer: seconds must be a number from 0 to 86400\r\n")
+    # shell: the session ends with its last command's status, as sh does.
+    result = run(server.ssh_args(tty="-T"), input=b"nosuch\n")
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.endswith(
+        b"alice@shellwire$ unknown command 'nosuch'; try help\r\n"
+        b"alice@shellwire$ ")
+    result = run(server.ssh_args(tty="-T"), input=b"nosuch\nbye\n")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith(b"try help\r\nalice@shellwire$ Goodbye\r\n")
     stop_cleanly(server)
 
 
@@ -384,10 +427,12 @@ def test_ssh_commands_runs_each_command_on_its_own_channel(make_ssh_server):
                   str(server.client_key), "--known-hosts",
                   str(server.known_hosts), "127.0.0.1", "alice",
                   "echo a", "params b c", "nosuch"])
-    assert result.returncode == 0, result.stderr
+    # The failed console command's status 1 shows, and fails ssh_commands.
+    assert result.returncode == 1, result.stderr
     assert result.stdout == (b"\"a\\r\\n\"\n"
                              b"\"['b', 'c']\\r\\n\"\n"
-                             b"\"unknown command 'nosuch'; try help\\r\\n\"\n")
+                             b"\"unknown command 'nosuch'; try help\\r\\n\"\n"
+                             b"exit status: 1\n")
     log = server.log_text()
     assert log.count("logged in") == 1
     stop_cleanly(server)

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Unit tests for common/console: parser, line editor, commands, timers. */
+/*
+ * Unit tests for common/console: parser, line editor, commands, timers,
+ * the last command's status.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -353,6 +356,63 @@ static void long_line_is_dropped(void **state)
     console_free(c);
 }
 
+/* 0 after a command that did its job, 1 after one that wrote an error. */
+static void last_status_marks_failures(void **state)
+{
+    static const struct {
+        const char *line;
+        int status;
+    } steps[] = {
+        {"help\r", 0},
+        {"nosuch\r", 1},
+        {"\r", 1},
+        {"echo \"a\r", 1},
+        {"b\"\r", 0},
+        {"help nosuch\r", 1},
+        {"HELP echo\r", 0},
+        {"timer 1\r", 1},
+        {"timer x y\r", 1},
+        {"timer 99999 y\r", 1},
+        {"timer 60 later\r", 0},
+        {"exec\r", 1},
+        {"info\r", 0},
+        {"history\r", 0},
+        {"params a\r", 0},
+    };
+    struct capture cap;
+    struct console_io io = {&cap, capture_write, capture_line, NULL};
+    struct console *c = open_console(&cap, 0);
+    char line[CONSOLE_LINE_MAX + 10];
+
+    (void)state;
+    assert_int_equal(console_last_status(c), 0);
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        type(c, steps[i].line);
+        assert_int_equal(console_last_status(c), steps[i].status);
+    }
+    memset(line, 'a', sizeof(line));
+    console_input(c, line, sizeof(line));
+    type(c, "\r");
+    assert_int_equal(console_last_status(c), 1);
+    assert_int_equal(type(c, "bye\r"), CONSOLE_OVER);
+    assert_int_equal(console_last_status(c), 0);
+    console_free(c);
+
+    /* Without io->exec, exec fails; with it, exec succeeds. */
+    memset(&cap, 0, sizeof(cap));
+    c = console_new(&io);
+    assert_non_null(c);
+    console_start(c, NULL, "");
+    type(c, "exec id\r");
+    assert_int_equal(console_last_status(c), 1);
+    assert_non_null(strstr(cap.out, "exec: not available on this server"));
+    console_free(c);
+    c = open_console(&cap, 0);
+    assert_int_equal(type(c, "exec id\r"), CONSOLE_OVER);
+    assert_int_equal(console_last_status(c), 0);
+    console_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +431,7 @@ int main(void)
         cmocka_unit_test(ask_then_password_without_echo),
         cmocka_unit_test(bye_exec_and_ctrl_d),
         cmocka_unit_test(long_line_is_dropped),
+        cmocka_unit_test(last_status_marks_failures),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
