@@ -190,6 +190,10 @@ static int parse_options(int argc, char **argv, struct options *opt)
         cli_print_usage_error(USAGE);
         return CLI_EXIT_USAGE;
     }
+    if (opt->user != NULL && strpbrk(opt->user, "\r\n") != NULL) {
+        warnx("USER must be one line"); /* it goes out as one line */
+        return CLI_EXIT_USAGE;
+    }
     return -1;
 }
 

@@ -445,6 +445,15 @@ def test_usage_errors(args, message):
     assert result.returncode == 2
 
 
+@pytest.mark.parametrize("tool", ["telnet_login", "telnet_codes"])
+def test_user_must_be_one_line(tool):
+    """A user name with a line end would type a second line at login:."""
+    result = run([program(tool), "--password-stdin", "host", "bob\r\nls"],
+                 input=b"secret\n")
+    assert text(result) == ("", f"{tool}: USER must be one line\n")
+    assert result.returncode == 2
+
+
 @pytest.mark.parametrize("args,message", [
     (["-p", "0"], "PORT must be a number from 1 to 65535, not '0'"),
     (["-t", "x"], "SECONDS must be a number from 1 to 3600, not 'x'"),
