@@ -186,6 +186,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
     }
     int used = cli_host_user(argc - optind, argv + optind, opt->no_login,
                              &opt->host, &opt->user);
+    if (used >= 0 && optind + used < argc) {
+        warnx("unexpected argument '%s'", argv[optind + used]);
+    }
     if (used < 0 || optind + used != argc) {
         cli_print_usage_error(USAGE);
         return CLI_EXIT_USAGE;

@@ -432,15 +432,17 @@ def test_help_and_version(tool):
     assert result.returncode == 0
 
 
+@pytest.mark.parametrize("tool", ["telnet_login", "telnet_codes"])
 @pytest.mark.parametrize("args,message", [
     ([], "missing HOST"),
     (["host"], "missing USER (give HOST USER or USER@HOST)"),
+    (["host", "bob", "extra"], "unexpected argument 'extra'"),
 ])
-def test_usage_errors(args, message):
-    result = run([program("telnet_login"), *args])
+def test_usage_errors(tool, args, message):
+    result = run([program(tool), *args])
     out, err = text(result)
     assert out == ""
-    assert err.startswith(f"telnet_login: {message}\nusage: telnet_login ")
+    assert err.startswith(f"{tool}: {message}\nusage: {tool} ")
     assert err.endswith("Try '--help' for more information.\n")
     assert result.returncode == 2
 
