@@ -36,6 +36,7 @@ int parse_options(int argc, char **argv, struct options *opt)
     };
     struct server *s = &opt->server;
     long seconds = 0;
+    long port;
     int ch;
 
     s->max_clients = 10000;
@@ -45,6 +46,10 @@ int parse_options(int argc, char **argv, struct options *opt)
             opt->addr = optarg;
             break;
         case 'p':
+            /* getaddrinfo() would take 99999 and listen on 34463. */
+            if (cli_parse_number(optarg, 0, 65535, "PORT", &port) == -1) {
+                return CLI_EXIT_USAGE;
+            }
             opt->port = optarg;
             break;
         case 'u':

@@ -497,4 +497,9 @@ def test_command_line():
     made = run([program("telnet_server"), "--hash-password"], input=b"pw\n")
     assert made.returncode == 0
     assert made.stdout.startswith(b"$y$") and made.stdout.endswith(b"\n")
+    # getaddrinfo() alone would listen on 99999 - 65536.
+    port = run([program("telnet_server"), "-p", "99999"])
+    assert (port.returncode, port.stdout, port.stderr) == (
+        2, b"", b"telnet_server: PORT must be a number from 0 to 65535, "
+        b"not '99999'\n")
     assert os.path.basename(program("telnet_server")) == "telnet_server"
