@@ -40,7 +40,7 @@ int parse_options(int argc, char **argv, struct options *opt)
     int ch;
 
     s->max_clients = 10000;
-    while ((ch = getopt_long(argc, argv, "b:p:h", options, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "b:p:hV", options, NULL)) != -1) {
         switch (ch) {
         case 'b':
             opt->addr = optarg;
@@ -113,10 +113,11 @@ static void print_help(void)
            "  --idle-timeout SECONDS  close silent sessions (0: "
            "never)\n"
            "  --hash-password         read a password, print its "
-           "hash for FILE\n\n"
+           "hash for FILE\n"
+           "  -h, --help, -V, --version\n\n"
            "Without --users or --no-login a one-time account is "
            "made and printed.\n"
-           "SIGTERM or SIGINT ends it, telling every session.\n",
+           "SIGTERM or SIGINT ends it, telling every session.\n\n",
            USAGE);
     cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_USAGE);
 }

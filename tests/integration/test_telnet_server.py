@@ -485,7 +485,16 @@ def test_shell_mode_has_a_real_pty(make_telnet_server):
 
 
 def test_command_line():
-    assert run([program("telnet_server"), "--help"]).returncode == 0
+    helped = run([program("telnet_server"), "--help"])
+    assert helped.returncode == 0
+    assert helped.stdout.startswith(b"usage: telnet_server [-b ADDR] ")
+    assert b"  -h, --help, -V, --version\n" in helped.stdout
+    assert helped.stdout.endswith(b"\n\nExit status:\n  0  success\n"
+                                  b"  1  failure\n  2  usage error\n")
+    for option in ("-V", "--version"):
+        version = run([program("telnet_server"), option])
+        assert version.returncode == 0
+        assert version.stdout.startswith(b"telnet_server (shellwire) ")
     bad = run([program("telnet_server"), "--users", "x", "--no-login"])
     assert bad.returncode == 2
     assert bad.stderr.startswith(b"usage: telnet_server")
