@@ -306,12 +306,13 @@ def test_nothing_listening(tool):
     assert result.returncode == 4
 
 
-def test_unknown_host():
-    result = run([program("telnet_login"), "--password-stdin",
+@pytest.mark.parametrize("tool", ["telnet_login", "telnet_codes"])
+def test_unknown_host(tool):
+    result = run([program(tool), "--password-stdin",
                   "no-such-host.invalid", "bob"], input=b"secret\n")
     out, err = text(result)
     assert out == ""
-    assert err.startswith("telnet_login: no-such-host.invalid port 23: ")
+    assert err.startswith(f"{tool}: no-such-host.invalid port 23: ")
     assert err.count("\n") == 1
     assert result.returncode == 3
 
@@ -347,20 +348,28 @@ def fake_login(server, *args):
                input=b"secret\n")
 
 
-def test_server_that_never_asks():
-    server = FakeServer(b"Welcome\r\n", close=False)
+@pytest.mark.parametrize("payload,step", [
+    (b"Welcome\r\n", 'waiting for "login:"'),
+    (b"login: ", 'waiting for "assword:"'),
+    (b"login: Password: ", 'waiting for "Login incorrect" or "$ "'),
+    (b"login: Password: $ ", "waiting for the server to close"),
+], ids=["login", "password", "prompt", "output"])
+def test_time_out_at_each_wait(payload, step):
+    server = FakeServer(payload, close=False)
     result = fake_login(server, "-t", "1")
     server.stop()
-    assert text(result) == (
-        "", 'telnet_login: waiting for "login:": timed out after 1 s\n')
+    assert text(result) == ("", f"telnet_login: {step}: timed out after 1 s\n")
     assert result.returncode == 5
 
 
-def test_server_closing_early():
-    result = fake_login(FakeServer(b"Welcome\r\n\xff\xfd\x18"))
+@pytest.mark.parametrize("payload,step", [
+    (b"Welcome\r\n\xff\xfd\x18", 'waiting for "login:"'),
+    (b"login: ", 'waiting for "assword:"'),
+], ids=["before-login", "after-login"])
+def test_server_closing_early(payload, step):
+    result = fake_login(FakeServer(payload))
     assert text(result) == (
-        "", 'telnet_login: waiting for "login:": '
-        "the server closed the connection\n")
+        "", f"telnet_login: {step}: the server closed the connection\n")
     assert result.returncode == 6
 
 
