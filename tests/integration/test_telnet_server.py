@@ -249,6 +249,29 @@ def test_telnet_client_session(telnet_server):
         child.close(force=True)
 
 
+def test_telnet_client_exec(telnet_server):
+    """exec through the real telnet: TERM from its TTYPE, then the end."""
+    child = pexpect.spawn("telnet", ["127.0.0.1", str(telnet_server.port)],
+                          env=program_env(TERM="vt220"), timeout=10)
+    try:
+        child.expect_exact(b"login: ")
+        child.send(b"brandon\r")
+        child.expect_exact(b"Password: ")
+        child.send(telnet_server.password.encode() + b"\r")
+        child.expect_exact(PROMPT)
+        child.send(b"exec echo My terminal type is $TERM\r")
+        child.expect_exact(b"exec echo My terminal type is $TERM\r\n"
+                           b"My terminal type is vt220\r\n"
+                           b"Connection closed by foreign host.")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    # The login is logged with the peer address, the password never.
+    assert re.search(r"telnet_server: login brandon from 127\.0\.0\.1 "
+                     r"port \d+\n", telnet_server.log_text())
+    assert telnet_server.password not in telnet_server.log_text()
+
+
 def test_iac_commands_never_stop_a_session(raw, telnet_server):
     raw.negotiate_like_the_tracer()
     raw.login(telnet_server)
@@ -439,11 +462,13 @@ def test_max_clients(make_telnet_server):
     fourth.close()
 
 
-def test_sigterm_tells_every_session(make_telnet_server):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT],
+                         ids=["SIGTERM", "SIGINT"])
+def test_signal_tells_every_session(make_telnet_server, sig):
     server = make_telnet_server(login=False)
     client = RawClient(server)
     client.start_without_login()
-    server.proc.send_signal(signal.SIGTERM)
+    server.proc.send_signal(sig)
     assert client.read_to_eof() == b"\r\ntelnet_server: shutting down\r\n"
     assert server.proc.wait(timeout=10) == 0
 
