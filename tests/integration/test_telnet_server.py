@@ -266,6 +266,7 @@ def test_telnet_client_exec(telnet_server):
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)
+    assert wait_until(lambda: not telnet_server.children())  # reaped
     # The login is logged with the peer address, the password never.
     assert re.search(r"telnet_server: login brandon from 127\.0\.0\.1 "
                      r"port \d+\n", telnet_server.log_text())
@@ -507,6 +508,8 @@ def test_shell_mode_has_a_real_pty(make_telnet_server):
     client.send(sb(NAWS, b"\x00\x50\x00\x18") + b"stty size; exit\r\n")
     client.expect(b"24 80\r\n")
     client.read_to_eof()
+    # The shell is reaped: no zombie stays behind.
+    assert wait_until(lambda: not server.children()), server.children()
 
 
 def test_command_line():
