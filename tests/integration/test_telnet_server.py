@@ -540,3 +540,23 @@ def test_command_line():
         2, b"", b"telnet_server: PORT must be a number from 0 to 65535, "
         b"not '99999'\n")
     assert os.path.basename(program("telnet_server")) == "telnet_server"
+
+
+def test_hash_password_on_a_terminal():
+    """Asked twice with no echo; two different answers make no hash."""
+    for again, status in ((b"s3cret", 0), (b"other", 1)):
+        child = pexpect.spawn(program("telnet_server"), ["--hash-password"],
+                              env=program_env(), timeout=10)
+        child.expect_exact(b"Password: ")
+        child.sendline(b"s3cret")
+        child.expect_exact(b"Retype password: ")
+        child.sendline(again)
+        child.expect(pexpect.EOF)
+        child.close()
+        assert b"s3cret" not in child.before
+        assert child.exitstatus == status
+        if status == 0:
+            assert re.fullmatch(rb"\r\n\$y\$[^\r\n:]+\r\n", child.before)
+        else:
+            assert child.before == (b"\r\ntelnet_server: the passwords "
+                                    b"differ\r\n")
