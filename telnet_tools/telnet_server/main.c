@@ -244,10 +244,13 @@ static void run_deadlines(struct conn *c, long long now, long long *next)
         console_tick(c->console);
         timer = console_deadline(c->console);
     }
-    if (idle > 0 && c->phase != PHASE_CHILD && c->phase != PHASE_CLOSING &&
-        now - c->last_input >= idle) {
+    /* Only a session waiting for its user idles; a past deadline would spin. */
+    int idling =
+        idle > 0 && c->phase != PHASE_CHILD && c->phase != PHASE_CLOSING;
+    if (idling && now - c->last_input >= idle) {
         negotiate_send(c, "\r\nIdle time-out, goodbye.\r\n", 27);
         conn_close_soon(c);
+        idling = 0;
     }
     if (c->wake_at != 0 && c->wake_at < *next) {
         *next = c->wake_at;
@@ -255,7 +258,7 @@ static void run_deadlines(struct conn *c, long long now, long long *next)
     if (timer != -1 && timer < *next) {
         *next = timer;
     }
-    if (idle > 0 && c->last_input + idle < *next) {
+    if (idling && c->last_input + idle < *next) {
         *next = c->last_input + idle;
     }
 }

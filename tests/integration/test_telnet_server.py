@@ -447,6 +447,18 @@ def test_idle_timeout(make_telnet_server):
         b"\r\nIdle time-out, goodbye.\r\n")
 
 
+def test_idle_deadline_waits_while_a_child_runs(make_telnet_server):
+    """A past idle deadline during exec must not turn poll() into a spin."""
+    server = make_telnet_server("--idle-timeout", "1", login=False)
+    client = RawClient(server)
+    client.start_without_login()
+    before = server.cpu_ticks()
+    client.send(b"exec sleep 3\r\n")
+    assert client.read_to_eof(timeout=15) == b""
+    # Spinning, the loop burns a second or more of those 3 s (100 ticks/s).
+    assert server.cpu_ticks() - before < 50
+
+
 def test_max_clients(make_telnet_server):
     server = make_telnet_server("--max-clients", "2", login=False)
     first, second = RawClient(server), RawClient(server)
