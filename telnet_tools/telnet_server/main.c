@@ -255,7 +255,8 @@ static void run_deadlines(struct conn *c, long long now, long long *next)
     if (c->wake_at != 0 && c->wake_at < *next) {
         *next = c->wake_at;
     }
-    if (timer != -1 && timer < *next) {
+    /* A timer set before exec never fires: its past time would spin too. */
+    if (timer != -1 && c->phase == PHASE_CONSOLE && timer < *next) {
         *next = timer;
     }
     if (idling && c->last_input + idle < *next) {

@@ -447,11 +447,17 @@ def test_idle_timeout(make_telnet_server):
         b"\r\nIdle time-out, goodbye.\r\n")
 
 
-def test_idle_deadline_waits_while_a_child_runs(make_telnet_server):
-    """A past idle deadline during exec must not turn poll() into a spin."""
-    server = make_telnet_server("--idle-timeout", "1", login=False)
+@pytest.mark.parametrize("args,first", [
+    (["--idle-timeout", "1"], b""),
+    ([], b"timer 1 never-shown"),
+], ids=["idle-timeout", "timer"])
+def test_deadlines_wait_while_a_child_runs(make_telnet_server, args, first):
+    """A deadline that passes during exec must not turn poll() into a spin."""
+    server = make_telnet_server(*args, login=False)
     client = RawClient(server)
     client.start_without_login()
+    if first:
+        client.command(first)
     before = server.cpu_ticks()
     client.send(b"exec sleep 3\r\n")
     assert client.read_to_eof(timeout=15) == b""
