@@ -28,8 +28,8 @@
 #include "common/tn_session.h"
 
 #define USAGE                                                                  \
-    "usage: telnet_login [-d] [-p PORT] [-c COMMAND] [-t SECONDS] "            \
-    "[--password-stdin] HOST USER"
+    "usage: telnet_login [-d] [-p PORT] [-c COMMAND] [-t SECONDS]\n"           \
+    "                    [--password-stdin] HOST USER"
 #define DEFAULT_PORT    "23"
 #define DEFAULT_COMMAND "exec uptime"
 #define DEFAULT_TIMEOUT 10 /* seconds, for each step */

@@ -535,6 +535,7 @@ def test_command_line():
     assert helped.returncode == 0
     assert helped.stdout.startswith(b"usage: telnet_server [-b ADDR] ")
     assert b"  -h, --help, -V, --version\n" in helped.stdout
+    assert max(map(len, helped.stdout.splitlines())) <= 80
     assert helped.stdout.endswith(b"\n\nExit status:\n  0  success\n"
                                   b"  1  failure\n  2  usage error\n")
     for option in ("-V", "--version"):

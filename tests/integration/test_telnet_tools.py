@@ -436,6 +436,7 @@ def test_help_and_version(tool):
     assert (result.returncode, err) == (0, "")
     assert out.startswith(f"usage: {tool} ")
     assert "  6  the server closed the connection early\n" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
     result = run([program(tool), "--version"])
     assert text(result)[0].startswith(f"{tool} (shellwire) ")
     assert result.returncode == 0
