@@ -81,6 +81,7 @@ int main(int argc, char **argv)
     if (set_up_users(&opt) == -1) {
         goto out;
     }
+    set_up_descriptors(opt.server.max_clients);
     listen_fd = net_listen(opt.addr, opt.port, BACKLOG);
     /* Children (exec, --shell) must not inherit any socket of ours. */
     if (listen_fd == -1 || fcntl(listen_fd, F_SETFD, FD_CLOEXEC) == -1 ||

@@ -92,6 +92,7 @@ struct options {
 /* options.c */
 int parse_options(int argc, char **argv, struct options *opt);
 int set_up_users(struct options *opt);
+void set_up_descriptors(long max_clients);
 
 /* main.c: the loop; the connection table.  conn.c: one connection. */
 struct conn *conn_new(int fd, struct server *s);

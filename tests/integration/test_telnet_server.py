@@ -439,6 +439,21 @@ def test_out_of_descriptors_pauses_accepting(make_telnet_server, tmp_path):
     probe.close()
 
 
+def test_soft_descriptor_limit_is_raised(make_telnet_server):
+    """A soft limit of 64 (the usual is 1024) does not cap the sessions."""
+    server = make_telnet_server("--max-clients", "200", login=False,
+                                nofile="64:4096")
+    clients = [RawClient(server) for _ in range(100)]
+    for client in clients:
+        assert client.expect(FIRST) == FIRST
+    for client in clients:
+        client.close()
+    assert "accept" not in server.log_text()
+    low = make_telnet_server(login=False, nofile="64")
+    assert low.log_text() == ("telnet_server: only 64 descriptors "
+                              "(ulimit -Hn): fewer than 10000 sessions fit\n")
+
+
 def test_idle_timeout(make_telnet_server):
     server = make_telnet_server("--idle-timeout", "1", login=False)
     client = RawClient(server)
