@@ -122,6 +122,11 @@ out:
         warn("%s", opt.diagram_path);
         status = CLI_EXIT_FAILURE;
     }
+    /* Lines printed but lost (a full disk) are a failure too. */
+    if (status == CLI_EXIT_OK && (fflush(stdout) != 0 || ferror(stdout))) {
+        warnx("write to standard output failed");
+        status = CLI_EXIT_FAILURE;
+    }
     prompt_forget(password);
     return status;
 }
@@ -384,9 +389,8 @@ static int show_first_screen(struct tn_session *session)
         fwrite(buf, 1, (size_t)n, stdout);
         shown += (size_t)n;
     }
-    int status = CLI_EXIT_OK;
     if (n < 0 && errno != ETIMEDOUT) {
-        status = tn_exit_for(errno); /* the server broke off: say so */
+        return tn_exit_for(errno); /* the server broke off: say so */
     }
-    return fflush(stdout) == 0 ? status : CLI_EXIT_FAILURE;
+    return CLI_EXIT_OK;
 }

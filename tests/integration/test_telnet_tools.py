@@ -9,6 +9,7 @@ closing early, flooding) are a few lines of Python on 127.0.0.1 each.
 """
 import re
 import socket
+import subprocess
 import threading
 from pathlib import Path
 
@@ -276,6 +277,22 @@ def test_wrong_password_against_telnet_server(telnet_server):
     result = login("telnet_login", telnet_server, password="wrong")
     assert text(result) == ("", FAILED_LOGIN)
     assert result.returncode == 1
+
+
+@pytest.mark.parametrize("tool,message", [
+    ("telnet_login", "write output: No space left on device"),
+    ("telnet_codes", "write to standard output failed"),
+])
+def test_output_lost_is_a_failure(telnet_server, tool, message):
+    """Lines that never reach stdout (a full disk) are not a success."""
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(
+            [program(tool), "-p", str(telnet_server.port), "--password-stdin",
+             "127.0.0.1", telnet_server.user], stdout=full,
+            stderr=subprocess.PIPE, timeout=30, env=program_env(),
+            input=(telnet_server.password + "\n").encode())
+    assert (result.returncode, result.stderr.decode()) == (
+        1, f"{tool}: {message}\n")
 
 
 def test_trace_matches_the_wire_of_telnet_server(telnet_server):
