@@ -35,6 +35,9 @@ int child_exec(struct conn *c, const char *command)
         warn("pipe");
         return -1;
     }
+    /* Close-on-exec: the command gets only the dup2() copies, 0 to 2. */
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
     pid = fork();
     if (pid == -1) {
         warn("fork");
@@ -43,7 +46,7 @@ int child_exec(struct conn *c, const char *command)
         return -1;
     }
     if (pid == 0) {
-        int null = open("/dev/null", O_RDONLY);
+        int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
         if (null == -1 || dup2(null, STDIN_FILENO) == -1 ||
             dup2(fds[1], STDOUT_FILENO) == -1 ||
             dup2(fds[1], STDERR_FILENO) == -1) {

@@ -142,6 +142,14 @@ def test_negotiation_is_netkits_and_refusals_mean_line_mode(
     assert raw.read_to_eof() == b"My terminal type is mypython\r\n"
 
 
+def test_exec_command_gets_only_its_three_descriptors(raw, telnet_server):
+    """No socket, pipe end or /dev/null of the server's leaks into exec."""
+    raw.negotiate_like_the_tracer()
+    raw.login(telnet_server)
+    raw.send(b"exec ls /proc/self/fd\r\n")  # 3: ls's own directory
+    assert raw.read_to_eof() == b"0\r\n1\r\n2\r\n3\r\n"
+
+
 def test_every_line_end_the_issue_names(raw, telnet_server):
     raw.negotiate_like_the_tracer()
     raw.login(telnet_server)
