@@ -45,7 +45,12 @@ int child_exec(struct conn *c, const char *command)
         close(fds[1]);
         return -1;
     }
+    /*
+     * Its own process group, so that the end of the session reaches all
+     * of it; set on both sides of the fork, whichever runs first.
+     */
     if (pid == 0) {
+        setpgid(0, 0);
         int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
         if (null == -1 || dup2(null, STDIN_FILENO) == -1 ||
             dup2(fds[1], STDOUT_FILENO) == -1 ||
@@ -54,6 +59,7 @@ int child_exec(struct conn *c, const char *command)
         }
         run_shell_command(c, command);
     }
+    setpgid(pid, pid);
     close(fds[1]);
     keep_private(fds[0]);
     c->pid = pid;
@@ -180,7 +186,10 @@ void child_resize(struct conn *c)
     ioctl(c->child_fd, TIOCSWINSZ, &ws);
 }
 
-/* The session ends: hang up on the child (child_reap collects it). */
+/*
+ * The session ends: hang up on the child's whole process group, its
+ * background jobs too (child_reap collects the child).
+ */
 void child_stop(struct conn *c)
 {
     if (c->child_fd != -1) {
@@ -188,7 +197,7 @@ void child_stop(struct conn *c)
         c->child_fd = -1;
     }
     if (c->pid > 0) {
-        kill(c->pid, SIGHUP);
+        kill(-c->pid, SIGHUP);
         c->pid = 0;
     }
 }

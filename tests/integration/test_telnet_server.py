@@ -10,6 +10,7 @@ import re
 import signal
 import socket
 import time
+from pathlib import Path
 
 import pexpect
 import pytest
@@ -148,6 +149,23 @@ def test_exec_command_gets_only_its_three_descriptors(raw, telnet_server):
     raw.login(telnet_server)
     raw.send(b"exec ls /proc/self/fd\r\n")  # 3: ls's own directory
     assert raw.read_to_eof() == b"0\r\n1\r\n2\r\n3\r\n"
+
+
+def test_leaving_during_exec_ends_its_background_jobs(raw, telnet_server):
+    """The hang-up reaches the command's whole process group."""
+    raw.negotiate_like_the_tracer()
+    raw.login(telnet_server)
+    raw.send(b"exec sleep 60 & echo $!; wait\r\n")
+    job = int(raw.expect(b"\r\n")[:-2])
+    raw.close()  # gone without a word, the job still running
+
+    def gone():
+        try:
+            stat = Path(f"/proc/{job}/stat").read_text()
+        except FileNotFoundError:
+            return True
+        return stat.rsplit(")", 1)[1].split()[0] == "Z"  # dead, unreaped
+    assert wait_until(gone), f"background job {job} still runs"
 
 
 def test_every_line_end_the_issue_names(raw, telnet_server):
