@@ -16,6 +16,7 @@
 #include <pty.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "telnet_tools/telnet_server/server.h"
@@ -121,13 +122,19 @@ static void keep_private(int fd)
     fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
-/* Keys for the shell; a pipe child reads nothing.  NVT CR LF is Enter. */
+/*
+ * Keys for the shell; NVT CR LF is Enter.  An exec command reads nothing,
+ * and has no terminal to make Ctrl-C (or IAC IP) a SIGINT: we do that.
+ */
 void child_from_client(struct conn *c, const char *buf, size_t len)
 {
     char keys[CHUNK];
     size_t n = 0;
 
     if (!c->child_is_pty) {
+        if (c->pid > 0 && memchr(buf, '\x03', len) != NULL) {
+            kill(-c->pid, SIGINT);
+        }
         return;
     }
     for (size_t i = 0; i < len; i++) {

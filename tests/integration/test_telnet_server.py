@@ -168,6 +168,18 @@ def test_leaving_during_exec_ends_its_background_jobs(raw, telnet_server):
     assert wait_until(gone), f"background job {job} still runs"
 
 
+@pytest.mark.parametrize("interrupt", [b"\x03", bytes([IAC, 244])],
+                         ids=["ctrl-c", "IAC-IP"])
+def test_interrupting_exec(raw, telnet_server, interrupt):
+    """Ctrl-C or IAC IP stops the command, as on a terminal."""
+    raw.negotiate_like_the_tracer()
+    raw.login(telnet_server)
+    raw.send(b"exec echo started; sleep 60\r\n")
+    raw.expect(b"started\r\n")
+    raw.send(interrupt)
+    assert raw.read_to_eof(timeout=20) == b""
+
+
 def test_every_line_end_the_issue_names(raw, telnet_server):
     raw.negotiate_like_the_tracer()
     raw.login(telnet_server)
