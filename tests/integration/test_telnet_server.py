@@ -492,6 +492,18 @@ def test_soft_descriptor_limit_is_raised(make_telnet_server):
                               "(ulimit -Hn): fewer than 10000 sessions fit\n")
 
 
+def test_bind_address(make_telnet_server):
+    """-b ADDR: listening there only (127.0.0.2 is loopback too)."""
+    server = make_telnet_server("-b", "127.0.0.2", login=False)
+    assert server.stdout_lines[-1] == (f"telnet_server: listening on "
+                                       f"127.0.0.2 port {server.port}")
+    with socket.create_connection(("127.0.0.2", server.port),
+                                  timeout=10) as sock:
+        assert sock.recv(len(FIRST)) == FIRST
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", server.port), timeout=10)
+
+
 def test_idle_timeout(make_telnet_server):
     server = make_telnet_server("--idle-timeout", "1", login=False)
     client = RawClient(server)
