@@ -25,6 +25,7 @@
 
 static void run_shell_command(struct conn *c, const char *command);
 static void keep_private(int fd);
+static size_t pipe_to_nvt(struct conn *c, const char *buf, size_t n, char *nvt);
 
 /* exec COMMAND: its stdout and stderr come back to the client. */
 int child_exec(struct conn *c, const char *command)
@@ -154,14 +155,16 @@ void child_from_client(struct conn *c, const char *buf, size_t len)
 void child_output(struct conn *c)
 {
     char buf[CHUNK];
-    char nvt[2 * CHUNK];
+    char nvt[2 * CHUNK + 1];
     ssize_t n = read(c->child_fd, buf, sizeof(buf));
-    size_t k = 0;
 
     if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
         return;
     }
     if (n <= 0) { /* EOF, or EIO from a pty whose child has gone */
+        if (c->pipe_cr) {
+            negotiate_send(c, "\r\0", 2);
+        }
         close(c->child_fd);
         c->child_fd = -1;
         conn_close_soon(c);
@@ -171,13 +174,37 @@ void child_output(struct conn *c)
         negotiate_send(c, buf, n); /* the pty already makes CR LF */
         return;
     }
-    for (ssize_t i = 0; i < n; i++) {
+    negotiate_send(c, nvt, pipe_to_nvt(c, buf, n, nvt));
+}
+
+/*
+ * RFC 854 for what a pipe gives: LF or CR LF is CR LF, a CR alone is
+ * CR NUL.  A CR waits in c->pipe_cr for the next byte, maybe in the next
+ * read; so N bytes make at most 2 * N + 1.
+ */
+static size_t pipe_to_nvt(struct conn *c, const char *buf, size_t n, char *nvt)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (c->pipe_cr) {
+            c->pipe_cr = 0;
+            nvt[k++] = '\r';
+            nvt[k++] = buf[i] == '\n' ? '\n' : '\0';
+            if (buf[i] == '\n') {
+                continue;
+            }
+        }
+        if (buf[i] == '\r') {
+            c->pipe_cr = 1;
+            continue;
+        }
         if (buf[i] == '\n') {
             nvt[k++] = '\r';
         }
         nvt[k++] = buf[i];
     }
-    negotiate_send(c, nvt, k);
+    return k;
 }
 
 /* NAWS changed: tell the pty, which sends SIGWINCH to the program. */

@@ -76,7 +76,8 @@ struct conn {
     pid_t pid;
     int child_fd;
     int child_is_pty;
-    int after_cr;
+    int after_cr; /* a key: the client's CR, before its LF or NUL */
+    int pipe_cr;  /* exec's output: a CR, held for the byte after it */
 };
 
 /* What the command line asks for. */

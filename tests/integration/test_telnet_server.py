@@ -180,6 +180,14 @@ def test_interrupting_exec(raw, telnet_server, interrupt):
     assert raw.read_to_eof(timeout=20) == b""
 
 
+def test_exec_output_is_nvt(raw, telnet_server):
+    """RFC 854 on the way out: LF and CR LF as CR LF, a lone CR as CR NUL."""
+    raw.negotiate_like_the_tracer()
+    raw.login(telnet_server)
+    raw.send(b"exec printf 'lf\\ncrlf\\r\\nbare\\rcr\\r'\r\n")
+    assert raw.read_to_eof() == b"lf\r\ncrlf\r\nbare\r\x00cr\r\x00"
+
+
 def test_every_line_end_the_issue_names(raw, telnet_server):
     raw.negotiate_like_the_tracer()
     raw.login(telnet_server)
