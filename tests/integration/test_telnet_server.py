@@ -170,11 +170,15 @@ def test_leaving_during_exec_ends_its_background_jobs(raw, telnet_server):
 
 @pytest.mark.parametrize("interrupt", [b"\x03", bytes([IAC, 244])],
                          ids=["ctrl-c", "IAC-IP"])
-def test_interrupting_exec(raw, telnet_server, interrupt):
+def test_interrupting_exec(raw, telnet_server, interrupt, tmp_path):
     """Ctrl-C or IAC IP stops the command, as on a terminal."""
     raw.negotiate_like_the_tracer()
     raw.login(telnet_server)
-    raw.send(b"exec echo started; sleep 60\r\n")
+    # One process that says it runs, then waits: a shell between an echo
+    # and its next command may take the SIGINT itself and go on.
+    started = tmp_path / "started.txt"
+    started.write_text("started\n")
+    raw.send(b"exec exec tail -n 1 -f %s\r\n" % bytes(started))
     raw.expect(b"started\r\n")
     raw.send(interrupt)
     assert raw.read_to_eof(timeout=20) == b""
