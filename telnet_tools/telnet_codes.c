@@ -122,6 +122,11 @@ out:
         warn("%s", opt.diagram_path);
         status = CLI_EXIT_FAILURE;
     }
+    /* Lines printed but lost (a full disk) are a failure too. */
+    if (status == CLI_EXIT_OK && (fflush(stdout) != 0 || ferror(stdout))) {
+        warnx("write to standard output failed");
+        status = CLI_EXIT_FAILURE;
+    }
     prompt_forget(password);
     return status;
 }
@@ -186,8 +191,15 @@ static int parse_options(int argc, char **argv, struct options *opt)
     }
     int used = cli_host_user(argc - optind, argv + optind, opt->no_login,
                              &opt->host, &opt->user);
+    if (used >= 0 && optind + used < argc) {
+        warnx("unexpected argument '%s'", argv[optind + used]);
+    }
     if (used < 0 || optind + used != argc) {
         cli_print_usage_error(USAGE);
+        return CLI_EXIT_USAGE;
+    }
+    if (opt->user != NULL && strpbrk(opt->user, "\r\n") != NULL) {
+        warnx("USER must be one line"); /* it goes out as one line */
         return CLI_EXIT_USAGE;
     }
     return -1;
@@ -377,9 +389,8 @@ static int show_first_screen(struct tn_session *session)
         fwrite(buf, 1, (size_t)n, stdout);
         shown += (size_t)n;
     }
-    int status = CLI_EXIT_OK;
     if (n < 0 && errno != ETIMEDOUT) {
-        status = tn_exit_for(errno); /* the server broke off: say so */
+        return tn_exit_for(errno); /* the server broke off: say so */
     }
-    return fflush(stdout) == 0 ? status : CLI_EXIT_FAILURE;
+    return CLI_EXIT_OK;
 }

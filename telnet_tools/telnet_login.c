@@ -28,8 +28,8 @@
 #include "common/tn_session.h"
 
 #define USAGE                                                                  \
-    "usage: telnet_login [-d] [-p PORT] [-c COMMAND] [-t SECONDS] "            \
-    "[--password-stdin] HOST USER"
+    "usage: telnet_login [-d] [-p PORT] [-c COMMAND] [-t SECONDS]\n"           \
+    "                    [--password-stdin] HOST USER"
 #define DEFAULT_PORT    "23"
 #define DEFAULT_COMMAND "exec uptime"
 #define DEFAULT_TIMEOUT 10 /* seconds, for each step */
@@ -138,6 +138,9 @@ static int parse_options(int argc, char **argv, struct options *opt)
     }
     int used =
         cli_host_user(argc - optind, argv + optind, 0, &opt->host, &opt->user);
+    if (used >= 0 && optind + used < argc) {
+        warnx("unexpected argument '%s'", argv[optind + used]);
+    }
     if (used < 0 || optind + used != argc) {
         cli_print_usage_error(USAGE);
         return CLI_EXIT_USAGE;

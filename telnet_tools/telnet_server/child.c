@@ -16,6 +16,7 @@
 #include <pty.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "telnet_tools/telnet_server/server.h"
@@ -24,6 +25,7 @@
 
 static void run_shell_command(struct conn *c, const char *command);
 static void keep_private(int fd);
+static size_t pipe_to_nvt(struct conn *c, const char *buf, size_t n, char *nvt);
 
 /* exec COMMAND: its stdout and stderr come back to the client. */
 int child_exec(struct conn *c, const char *command)
@@ -35,6 +37,9 @@ int child_exec(struct conn *c, const char *command)
         warn("pipe");
         return -1;
     }
+    /* Close-on-exec: the command gets only the dup2() copies, 0 to 2. */
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
     pid = fork();
     if (pid == -1) {
         warn("fork");
@@ -42,8 +47,13 @@ int child_exec(struct conn *c, const char *command)
         close(fds[1]);
         return -1;
     }
+    /*
+     * Its own process group, so that the end of the session reaches all
+     * of it; set on both sides of the fork, whichever runs first.
+     */
     if (pid == 0) {
-        int null = open("/dev/null", O_RDONLY);
+        setpgid(0, 0);
+        int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
         if (null == -1 || dup2(null, STDIN_FILENO) == -1 ||
             dup2(fds[1], STDOUT_FILENO) == -1 ||
             dup2(fds[1], STDERR_FILENO) == -1) {
@@ -51,6 +61,7 @@ int child_exec(struct conn *c, const char *command)
         }
         run_shell_command(c, command);
     }
+    setpgid(pid, pid);
     close(fds[1]);
     keep_private(fds[0]);
     c->pid = pid;
@@ -112,13 +123,19 @@ static void keep_private(int fd)
     fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
-/* Keys for the shell; a pipe child reads nothing.  NVT CR LF is Enter. */
+/*
+ * Keys for the shell; NVT CR LF is Enter.  An exec command reads nothing,
+ * and has no terminal to make Ctrl-C (or IAC IP) a SIGINT: we do that.
+ */
 void child_from_client(struct conn *c, const char *buf, size_t len)
 {
     char keys[CHUNK];
     size_t n = 0;
 
     if (!c->child_is_pty) {
+        if (c->pid > 0 && memchr(buf, '\x03', len) != NULL) {
+            kill(-c->pid, SIGINT);
+        }
         return;
     }
     for (size_t i = 0; i < len; i++) {
@@ -138,14 +155,16 @@ void child_from_client(struct conn *c, const char *buf, size_t len)
 void child_output(struct conn *c)
 {
     char buf[CHUNK];
-    char nvt[2 * CHUNK];
+    char nvt[2 * CHUNK + 1];
     ssize_t n = read(c->child_fd, buf, sizeof(buf));
-    size_t k = 0;
 
     if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
         return;
     }
     if (n <= 0) { /* EOF, or EIO from a pty whose child has gone */
+        if (c->pipe_cr) {
+            negotiate_send(c, "\r\0", 2);
+        }
         close(c->child_fd);
         c->child_fd = -1;
         conn_close_soon(c);
@@ -155,13 +174,37 @@ void child_output(struct conn *c)
         negotiate_send(c, buf, n); /* the pty already makes CR LF */
         return;
     }
-    for (ssize_t i = 0; i < n; i++) {
+    negotiate_send(c, nvt, pipe_to_nvt(c, buf, n, nvt));
+}
+
+/*
+ * RFC 854 for what a pipe gives: LF or CR LF is CR LF, a CR alone is
+ * CR NUL.  A CR waits in c->pipe_cr for the next byte, maybe in the next
+ * read; so N bytes make at most 2 * N + 1.
+ */
+static size_t pipe_to_nvt(struct conn *c, const char *buf, size_t n, char *nvt)
+{
+    size_t k = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        if (c->pipe_cr) {
+            c->pipe_cr = 0;
+            nvt[k++] = '\r';
+            nvt[k++] = buf[i] == '\n' ? '\n' : '\0';
+            if (buf[i] == '\n') {
+                continue;
+            }
+        }
+        if (buf[i] == '\r') {
+            c->pipe_cr = 1;
+            continue;
+        }
         if (buf[i] == '\n') {
             nvt[k++] = '\r';
         }
         nvt[k++] = buf[i];
     }
-    negotiate_send(c, nvt, k);
+    return k;
 }
 
 /* NAWS changed: tell the pty, which sends SIGWINCH to the program. */
@@ -177,7 +220,10 @@ void child_resize(struct conn *c)
     ioctl(c->child_fd, TIOCSWINSZ, &ws);
 }
 
-/* The session ends: hang up on the child (child_reap collects it). */
+/*
+ * The session ends: hang up on the child's whole process group, its
+ * background jobs too (child_reap collects the child).
+ */
 void child_stop(struct conn *c)
 {
     if (c->child_fd != -1) {
@@ -185,7 +231,7 @@ void child_stop(struct conn *c)
         c->child_fd = -1;
     }
     if (c->pid > 0) {
-        kill(c->pid, SIGHUP);
+        kill(-c->pid, SIGHUP);
         c->pid = 0;
     }
 }

@@ -81,6 +81,7 @@ int main(int argc, char **argv)
     if (set_up_users(&opt) == -1) {
         goto out;
     }
+    set_up_descriptors(opt.server.max_clients);
     listen_fd = net_listen(opt.addr, opt.port, BACKLOG);
     /* Children (exec, --shell) must not inherit any socket of ours. */
     if (listen_fd == -1 || fcntl(listen_fd, F_SETFD, FD_CLOEXEC) == -1 ||
@@ -244,18 +245,22 @@ static void run_deadlines(struct conn *c, long long now, long long *next)
         console_tick(c->console);
         timer = console_deadline(c->console);
     }
-    if (idle > 0 && c->phase != PHASE_CHILD && c->phase != PHASE_CLOSING &&
-        now - c->last_input >= idle) {
+    /* Only a session waiting for its user idles; a past deadline would spin. */
+    int idling =
+        idle > 0 && c->phase != PHASE_CHILD && c->phase != PHASE_CLOSING;
+    if (idling && now - c->last_input >= idle) {
         negotiate_send(c, "\r\nIdle time-out, goodbye.\r\n", 27);
         conn_close_soon(c);
+        idling = 0;
     }
     if (c->wake_at != 0 && c->wake_at < *next) {
         *next = c->wake_at;
     }
-    if (timer != -1 && timer < *next) {
+    /* A timer set before exec never fires: its past time would spin too. */
+    if (timer != -1 && c->phase == PHASE_CONSOLE && timer < *next) {
         *next = timer;
     }
-    if (idle > 0 && c->last_input + idle < *next) {
+    if (idling && c->last_input + idle < *next) {
         *next = c->last_input + idle;
     }
 }

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * telnet_server, its command line: getopt_long, --help, and where the
- * accounts come from (--users FILE, --no-login, or a one-time account).
+ * telnet_server, its command line: getopt_long, --help, where the
+ * accounts come from (--users FILE, --no-login, or a one-time account),
+ * and room for --max-clients descriptors.
  */
+#include <sys/resource.h>
+
+#include <err.h>
 #include <getopt.h>
 #include <stdio.h>
 
@@ -36,15 +40,20 @@ int parse_options(int argc, char **argv, struct options *opt)
     };
     struct server *s = &opt->server;
     long seconds = 0;
+    long port;
     int ch;
 
     s->max_clients = 10000;
-    while ((ch = getopt_long(argc, argv, "b:p:h", options, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "b:p:hV", options, NULL)) != -1) {
         switch (ch) {
         case 'b':
             opt->addr = optarg;
             break;
         case 'p':
+            /* getaddrinfo() would take 99999 and listen on 34463. */
+            if (cli_parse_number(optarg, 0, 65535, "PORT", &port) == -1) {
+                return CLI_EXIT_USAGE;
+            }
             opt->port = optarg;
             break;
         case 'u':
@@ -108,10 +117,11 @@ static void print_help(void)
            "  --idle-timeout SECONDS  close silent sessions (0: "
            "never)\n"
            "  --hash-password         read a password, print its "
-           "hash for FILE\n\n"
+           "hash for FILE\n"
+           "  -h, --help, -V, --version\n\n"
            "Without --users or --no-login a one-time account is "
            "made and printed.\n"
-           "SIGTERM or SIGINT ends it, telling every session.\n",
+           "SIGTERM or SIGINT ends it, telling every session.\n\n",
            USAGE);
     cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_USAGE);
 }
@@ -127,4 +137,28 @@ int set_up_users(struct options *opt)
         return opt->server.users != NULL ? 0 : -1;
     }
     return login_one_time_account(&opt->server.users);
+}
+
+/*
+ * A session holds a socket (and a pipe or pty while a child runs), but
+ * the soft descriptor limit is often 1024: raise it, up to the hard
+ * limit, so that --max-clients sessions fit.  Too low is only a warning.
+ */
+void set_up_descriptors(long max_clients)
+{
+    rlim_t want = (rlim_t)max_clients + 16; /* listener, stdio, a spare */
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= want) {
+        return;
+    }
+    rl.rlim_cur =
+        rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want ? rl.rlim_max : want;
+    if (setrlimit(RLIMIT_NOFILE, &rl) == -1) {
+        warn("setrlimit");
+    } else if (rl.rlim_cur < want) {
+        warnx("only %llu descriptors (ulimit -Hn): fewer than %ld "
+              "sessions fit",
+              (unsigned long long)rl.rlim_cur, max_clients);
+    }
 }

@@ -76,7 +76,8 @@ struct conn {
     pid_t pid;
     int child_fd;
     int child_is_pty;
-    int after_cr;
+    int after_cr; /* a key: the client's CR, before its LF or NUL */
+    int pipe_cr;  /* exec's output: a CR, held for the byte after it */
 };
 
 /* What the command line asks for. */
@@ -92,6 +93,7 @@ struct options {
 /* options.c */
 int parse_options(int argc, char **argv, struct options *opt);
 int set_up_users(struct options *opt);
+void set_up_descriptors(long max_clients);
 
 /* main.c: the loop; the connection table.  conn.c: one connection. */
 struct conn *conn_new(int fd, struct server *s);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * libFuzzer target: arbitrary server bytes through a tn_session, with an
- * option handler that answers as telnet_codes does, the debug switch on,
- * and the calls telnet_login makes (expect, write, read_all).  The bytes
- * go in through a socketpair, as from a server that then stops sending.
+ * libFuzzer target: arbitrary server bytes through a tn_session, answered
+ * by telnet_codes' own answer_option() with --trace and --diagram on, then
+ * its log_in() and command (expect, write, read_all), the debug switch on.
+ * telnet_codes.c is compiled in here with its main() renamed, so the
+ * tracer itself is fuzzed, not a copy of it.  The bytes go in through a
+ * socketpair, as from a server that then stops sending.
  */
 #include <sys/socket.h>
 
@@ -12,40 +14,33 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include <libtelnet.h>
-
-#include "common/tn_session.h"
-
 #define WAIT_MS 1000
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int telnet_codes_main(int argc, char **argv);
 
-/* telnet_codes' rules: WILL TTYPE and its name, refuse all the rest. */
-static void answer(struct tn_session *session, unsigned char command,
-                   unsigned char option, const unsigned char *sb, size_t len,
-                   void *arg)
-{
-    (void)arg;
-    if (command == TELNET_DO && option == TELNET_TELOPT_TTYPE) {
-        tn_negotiate(session, TELNET_WILL, option);
-    } else if (command == TELNET_DO || command == TELNET_DONT) {
-        tn_negotiate(session, TELNET_WONT, option);
-    } else if (command == TELNET_WILL || command == TELNET_WONT) {
-        tn_negotiate(session, TELNET_DONT, option);
-    } else if (option == TELNET_TELOPT_TTYPE && len == 1 &&
-               sb[0] == TELNET_TTYPE_SEND) {
-        tn_subnegotiate(session, option, "\0mypython", 9);
-    }
-}
+#define main telnet_codes_main
+/* NOLINTNEXTLINE(bugprone-suspicious-include): the program, as a library */
+#include "telnet_tools/telnet_codes.c"
+#undef main
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static FILE *sink;
-    static const char *const after_password[] = {"Login incorrect", "$ "};
+    struct options opt = {.host = "fuzz",
+                          .user = "brandon",
+                          .port = DEFAULT_PORT,
+                          .command = DEFAULT_COMMAND,
+                          .term = DEFAULT_TERM,
+                          .timeout_ms = WAIT_MS,
+                          .trace = 1};
     int fds[2];
-    if (sink == NULL && (sink = fopen("/dev/null", "w")) == NULL) {
+    /* The tracer prints on stdout: keep the fuzzer's output readable. */
+    if (sink == NULL && ((sink = fopen("/dev/null", "w")) == NULL ||
+                         freopen("/dev/null", "w", stdout) == NULL)) {
         return 0;
     }
+    opt.diagram = sink;
     /* Room for the input and every answer, so no write here blocks. */
     if (size > 65536 || socketpair(AF_UNIX, SOCK_STREAM, 0, fds) < 0) {
         return 0;
@@ -58,11 +53,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     struct tn_session *session = tn_attach(fds[0], WAIT_MS);
     if (session != NULL) {
-        tn_set_option_handler(session, answer, NULL);
+        tn_set_option_handler(session, answer_option, &opt);
         tn_set_debug(session, sink);
-        if (tn_read_until(session, "login:", WAIT_MS) == 0 &&
-            tn_write_line(session, "brandon") == 0) {
-            tn_expect(session, after_password, 2, WAIT_MS, NULL);
+        if (log_in(session, &opt, "secret") == CLI_EXIT_OK) {
+            tn_write_line(session, opt.command);
         }
         tn_read_all(session, sink, WAIT_MS);
         tn_close(session);

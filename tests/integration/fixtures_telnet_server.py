@@ -80,6 +80,17 @@ class TelnetServer:
         """How many descriptors the server holds open right now."""
         return len(list(Path(f"/proc/{self.proc.pid}/fd").iterdir()))
 
+    def children(self):
+        """Pids of the server's child processes, zombies included."""
+        pid = self.proc.pid
+        return Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+
+    def cpu_ticks(self):
+        """The server's user + system CPU time so far, in clock ticks."""
+        stat = Path(f"/proc/{self.proc.pid}/stat").read_text()
+        fields = stat.rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])  # utime, stime
+
     def rss_kib(self):
         """The server's resident memory, from /proc."""
         status = Path(f"/proc/{self.proc.pid}/status").read_text()

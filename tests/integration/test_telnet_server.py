@@ -10,6 +10,7 @@ import re
 import signal
 import socket
 import time
+from pathlib import Path
 
 import pexpect
 import pytest
@@ -142,6 +143,55 @@ def test_negotiation_is_netkits_and_refusals_mean_line_mode(
     assert raw.read_to_eof() == b"My terminal type is mypython\r\n"
 
 
+def test_exec_command_gets_only_its_three_descriptors(raw, telnet_server):
+    """No socket, pipe end or /dev/null of the server's leaks into exec."""
+    raw.negotiate_like_the_tracer()
+    raw.login(telnet_server)
+    raw.send(b"exec ls /proc/self/fd\r\n")  # 3: ls's own directory
+    assert raw.read_to_eof() == b"0\r\n1\r\n2\r\n3\r\n"
+
+
+def test_leaving_during_exec_ends_its_background_jobs(raw, telnet_server):
+    """The hang-up reaches the command's whole process group."""
+    raw.negotiate_like_the_tracer()
+    raw.login(telnet_server)
+    raw.send(b"exec sleep 60 & echo $!; wait\r\n")
+    job = int(raw.expect(b"\r\n")[:-2])
+    raw.close()  # gone without a word, the job still running
+
+    def gone():
+        try:
+            stat = Path(f"/proc/{job}/stat").read_text()
+        except FileNotFoundError:
+            return True
+        return stat.rsplit(")", 1)[1].split()[0] == "Z"  # dead, unreaped
+    assert wait_until(gone), f"background job {job} still runs"
+
+
+@pytest.mark.parametrize("interrupt", [b"\x03", bytes([IAC, 244])],
+                         ids=["ctrl-c", "IAC-IP"])
+def test_interrupting_exec(raw, telnet_server, interrupt, tmp_path):
+    """Ctrl-C or IAC IP stops the command, as on a terminal."""
+    raw.negotiate_like_the_tracer()
+    raw.login(telnet_server)
+    # One process that says it runs, then waits: a shell between an echo
+    # and its next command may take the SIGINT itself and go on.
+    started = tmp_path / "started.txt"
+    started.write_text("started\n")
+    raw.send(b"exec exec tail -n 1 -f %s\r\n" % bytes(started))
+    raw.expect(b"started\r\n")
+    raw.send(interrupt)
+    assert raw.read_to_eof(timeout=20) == b""
+
+
+def test_exec_output_is_nvt(raw, telnet_server):
+    """RFC 854 on the way out: LF and CR LF as CR LF, a lone CR as CR NUL."""
+    raw.negotiate_like_the_tracer()
+    raw.login(telnet_server)
+    raw.send(b"exec printf 'lf\\ncrlf\\r\\nbare\\rcr\\r'\r\n")
+    assert raw.read_to_eof() == b"lf\r\ncrlf\r\nbare\r\x00cr\r\x00"
+
+
 def test_every_line_end_the_issue_names(raw, telnet_server):
     raw.negotiate_like_the_tracer()
     raw.login(telnet_server)
@@ -247,6 +297,30 @@ def test_telnet_client_session(telnet_server):
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)
+
+
+def test_telnet_client_exec(telnet_server):
+    """exec through the real telnet: TERM from its TTYPE, then the end."""
+    child = pexpect.spawn("telnet", ["127.0.0.1", str(telnet_server.port)],
+                          env=program_env(TERM="vt220"), timeout=10)
+    try:
+        child.expect_exact(b"login: ")
+        child.send(b"brandon\r")
+        child.expect_exact(b"Password: ")
+        child.send(telnet_server.password.encode() + b"\r")
+        child.expect_exact(PROMPT)
+        child.send(b"exec echo My terminal type is $TERM\r")
+        child.expect_exact(b"exec echo My terminal type is $TERM\r\n"
+                           b"My terminal type is vt220\r\n"
+                           b"Connection closed by foreign host.")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert wait_until(lambda: not telnet_server.children())  # reaped
+    # The login is logged with the peer address, the password never.
+    assert re.search(r"telnet_server: login brandon from 127\.0\.0\.1 "
+                     r"port \d+\n", telnet_server.log_text())
+    assert telnet_server.password not in telnet_server.log_text()
 
 
 def test_iac_commands_never_stop_a_session(raw, telnet_server):
@@ -415,12 +489,57 @@ def test_out_of_descriptors_pauses_accepting(make_telnet_server, tmp_path):
     probe.close()
 
 
+def test_soft_descriptor_limit_is_raised(make_telnet_server):
+    """A soft limit of 64 (the usual is 1024) does not cap the sessions."""
+    server = make_telnet_server("--max-clients", "200", login=False,
+                                nofile="64:4096")
+    clients = [RawClient(server) for _ in range(100)]
+    for client in clients:
+        assert client.expect(FIRST) == FIRST
+    for client in clients:
+        client.close()
+    assert "accept" not in server.log_text()
+    low = make_telnet_server(login=False, nofile="64")
+    assert low.log_text() == ("telnet_server: only 64 descriptors "
+                              "(ulimit -Hn): fewer than 10000 sessions fit\n")
+
+
+def test_bind_address(make_telnet_server):
+    """-b ADDR: listening there only (127.0.0.2 is loopback too)."""
+    server = make_telnet_server("-b", "127.0.0.2", login=False)
+    assert server.stdout_lines[-1] == (f"telnet_server: listening on "
+                                       f"127.0.0.2 port {server.port}")
+    with socket.create_connection(("127.0.0.2", server.port),
+                                  timeout=10) as sock:
+        assert sock.recv(len(FIRST)) == FIRST
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", server.port), timeout=10)
+
+
 def test_idle_timeout(make_telnet_server):
     server = make_telnet_server("--idle-timeout", "1", login=False)
     client = RawClient(server)
     client.start_without_login()
     assert client.read_to_eof(timeout=10).endswith(
         b"\r\nIdle time-out, goodbye.\r\n")
+
+
+@pytest.mark.parametrize("args,first", [
+    (["--idle-timeout", "1"], b""),
+    ([], b"timer 1 never-shown"),
+], ids=["idle-timeout", "timer"])
+def test_deadlines_wait_while_a_child_runs(make_telnet_server, args, first):
+    """A deadline that passes during exec must not turn poll() into a spin."""
+    server = make_telnet_server(*args, login=False)
+    client = RawClient(server)
+    client.start_without_login()
+    if first:
+        client.command(first)
+    before = server.cpu_ticks()
+    client.send(b"exec sleep 3\r\n")
+    assert client.read_to_eof(timeout=15) == b""
+    # Spinning, the loop burns a second or more of those 3 s (100 ticks/s).
+    assert server.cpu_ticks() - before < 50
 
 
 def test_max_clients(make_telnet_server):
@@ -439,11 +558,13 @@ def test_max_clients(make_telnet_server):
     fourth.close()
 
 
-def test_sigterm_tells_every_session(make_telnet_server):
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT],
+                         ids=["SIGTERM", "SIGINT"])
+def test_signal_tells_every_session(make_telnet_server, sig):
     server = make_telnet_server(login=False)
     client = RawClient(server)
     client.start_without_login()
-    server.proc.send_signal(signal.SIGTERM)
+    server.proc.send_signal(sig)
     assert client.read_to_eof() == b"\r\ntelnet_server: shutting down\r\n"
     assert server.proc.wait(timeout=10) == 0
 
@@ -482,10 +603,22 @@ def test_shell_mode_has_a_real_pty(make_telnet_server):
     client.send(sb(NAWS, b"\x00\x50\x00\x18") + b"stty size; exit\r\n")
     client.expect(b"24 80\r\n")
     client.read_to_eof()
+    # The shell is reaped: no zombie stays behind.
+    assert wait_until(lambda: not server.children()), server.children()
 
 
 def test_command_line():
-    assert run([program("telnet_server"), "--help"]).returncode == 0
+    helped = run([program("telnet_server"), "--help"])
+    assert helped.returncode == 0
+    assert helped.stdout.startswith(b"usage: telnet_server [-b ADDR] ")
+    assert b"  -h, --help, -V, --version\n" in helped.stdout
+    assert max(map(len, helped.stdout.splitlines())) <= 80
+    assert helped.stdout.endswith(b"\n\nExit status:\n  0  success\n"
+                                  b"  1  failure\n  2  usage error\n")
+    for option in ("-V", "--version"):
+        version = run([program("telnet_server"), option])
+        assert version.returncode == 0
+        assert version.stdout.startswith(b"telnet_server (shellwire) ")
     bad = run([program("telnet_server"), "--users", "x", "--no-login"])
     assert bad.returncode == 2
     assert bad.stderr.startswith(b"usage: telnet_server")
@@ -497,4 +630,29 @@ def test_command_line():
     made = run([program("telnet_server"), "--hash-password"], input=b"pw\n")
     assert made.returncode == 0
     assert made.stdout.startswith(b"$y$") and made.stdout.endswith(b"\n")
+    # getaddrinfo() alone would listen on 99999 - 65536.
+    port = run([program("telnet_server"), "-p", "99999"])
+    assert (port.returncode, port.stdout, port.stderr) == (
+        2, b"", b"telnet_server: PORT must be a number from 0 to 65535, "
+        b"not '99999'\n")
     assert os.path.basename(program("telnet_server")) == "telnet_server"
+
+
+def test_hash_password_on_a_terminal():
+    """Asked twice with no echo; two different answers make no hash."""
+    for again, status in ((b"s3cret", 0), (b"other", 1)):
+        child = pexpect.spawn(program("telnet_server"), ["--hash-password"],
+                              env=program_env(), timeout=10)
+        child.expect_exact(b"Password: ")
+        child.sendline(b"s3cret")
+        child.expect_exact(b"Retype password: ")
+        child.sendline(again)
+        child.expect(pexpect.EOF)
+        child.close()
+        assert b"s3cret" not in child.before
+        assert child.exitstatus == status
+        if status == 0:
+            assert re.fullmatch(rb"\r\n\$y\$[^\r\n:]+\r\n", child.before)
+        else:
+            assert child.before == (b"\r\ntelnet_server: the passwords "
+                                    b"differ\r\n")

@@ -9,6 +9,7 @@ closing early, flooding) are a few lines of Python on 127.0.0.1 each.
 """
 import re
 import socket
+import subprocess
 import threading
 from pathlib import Path
 
@@ -278,6 +279,22 @@ def test_wrong_password_against_telnet_server(telnet_server):
     assert result.returncode == 1
 
 
+@pytest.mark.parametrize("tool,message", [
+    ("telnet_login", "write output: No space left on device"),
+    ("telnet_codes", "write to standard output failed"),
+])
+def test_output_lost_is_a_failure(telnet_server, tool, message):
+    """Lines that never reach stdout (a full disk) are not a success."""
+    with open("/dev/full", "wb") as full:
+        result = subprocess.run(
+            [program(tool), "-p", str(telnet_server.port), "--password-stdin",
+             "127.0.0.1", telnet_server.user], stdout=full,
+            stderr=subprocess.PIPE, timeout=30, env=program_env(),
+            input=(telnet_server.password + "\n").encode())
+    assert (result.returncode, result.stderr.decode()) == (
+        1, f"{tool}: {message}\n")
+
+
 def test_trace_matches_the_wire_of_telnet_server(telnet_server):
     relay = Relay(telnet_server.port)
     result = run([program("telnet_codes"), "-p", str(relay.port),
@@ -306,12 +323,13 @@ def test_nothing_listening(tool):
     assert result.returncode == 4
 
 
-def test_unknown_host():
-    result = run([program("telnet_login"), "--password-stdin",
+@pytest.mark.parametrize("tool", ["telnet_login", "telnet_codes"])
+def test_unknown_host(tool):
+    result = run([program(tool), "--password-stdin",
                   "no-such-host.invalid", "bob"], input=b"secret\n")
     out, err = text(result)
     assert out == ""
-    assert err.startswith("telnet_login: no-such-host.invalid port 23: ")
+    assert err.startswith(f"{tool}: no-such-host.invalid port 23: ")
     assert err.count("\n") == 1
     assert result.returncode == 3
 
@@ -347,20 +365,28 @@ def fake_login(server, *args):
                input=b"secret\n")
 
 
-def test_server_that_never_asks():
-    server = FakeServer(b"Welcome\r\n", close=False)
+@pytest.mark.parametrize("payload,step", [
+    (b"Welcome\r\n", 'waiting for "login:"'),
+    (b"login: ", 'waiting for "assword:"'),
+    (b"login: Password: ", 'waiting for "Login incorrect" or "$ "'),
+    (b"login: Password: $ ", "waiting for the server to close"),
+], ids=["login", "password", "prompt", "output"])
+def test_time_out_at_each_wait(payload, step):
+    server = FakeServer(payload, close=False)
     result = fake_login(server, "-t", "1")
     server.stop()
-    assert text(result) == (
-        "", 'telnet_login: waiting for "login:": timed out after 1 s\n')
+    assert text(result) == ("", f"telnet_login: {step}: timed out after 1 s\n")
     assert result.returncode == 5
 
 
-def test_server_closing_early():
-    result = fake_login(FakeServer(b"Welcome\r\n\xff\xfd\x18"))
+@pytest.mark.parametrize("payload,step", [
+    (b"Welcome\r\n\xff\xfd\x18", 'waiting for "login:"'),
+    (b"login: ", 'waiting for "assword:"'),
+], ids=["before-login", "after-login"])
+def test_server_closing_early(payload, step):
+    result = fake_login(FakeServer(payload))
     assert text(result) == (
-        "", 'telnet_login: waiting for "login:": '
-        "the server closed the connection\n")
+        "", f"telnet_login: {step}: the server closed the connection\n")
     assert result.returncode == 6
 
 
@@ -427,21 +453,33 @@ def test_help_and_version(tool):
     assert (result.returncode, err) == (0, "")
     assert out.startswith(f"usage: {tool} ")
     assert "  6  the server closed the connection early\n" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
     result = run([program(tool), "--version"])
     assert text(result)[0].startswith(f"{tool} (shellwire) ")
     assert result.returncode == 0
 
 
+@pytest.mark.parametrize("tool", ["telnet_login", "telnet_codes"])
 @pytest.mark.parametrize("args,message", [
     ([], "missing HOST"),
     (["host"], "missing USER (give HOST USER or USER@HOST)"),
+    (["host", "bob", "extra"], "unexpected argument 'extra'"),
 ])
-def test_usage_errors(args, message):
-    result = run([program("telnet_login"), *args])
+def test_usage_errors(tool, args, message):
+    result = run([program(tool), *args])
     out, err = text(result)
     assert out == ""
-    assert err.startswith(f"telnet_login: {message}\nusage: telnet_login ")
+    assert err.startswith(f"{tool}: {message}\nusage: {tool} ")
     assert err.endswith("Try '--help' for more information.\n")
+    assert result.returncode == 2
+
+
+@pytest.mark.parametrize("tool", ["telnet_login", "telnet_codes"])
+def test_user_must_be_one_line(tool):
+    """A user name with a line end would type a second line at login:."""
+    result = run([program(tool), "--password-stdin", "host", "bob\r\nls"],
+                 input=b"secret\n")
+    assert text(result) == ("", f"{tool}: USER must be one line\n")
     assert result.returncode == 2
 
 
