@@ -3,6 +3,7 @@
 against a real OpenSSH sshd."""
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import time
@@ -245,3 +246,35 @@ def test_sftp_get_needs_a_path():
     assert result.returncode == 2
     assert result.stderr.decode().splitlines()[0] == (
         "sftp_get: missing PATH")
+
+
+# -- The command line every client shares --
+
+CLIENTS = {"ssh_simple": "HOST USER", "ssh_commands": "HOST USER [COMMAND...]",
+           "ssh_threads": "HOST USER [COMMAND...]",
+           "sftp_get": "HOST USER PATH...", "ssh_cat": "HOST USER"}
+
+
+@pytest.mark.parametrize("name", sorted(CLIENTS))
+def test_help_version_and_a_bad_option(name):
+    for flag in ("--help", "-h"):
+        result = subprocess.run([program(name), flag], capture_output=True)
+        assert result.returncode == 0 and result.stderr == b""
+        out = result.stdout.decode()
+        assert out.startswith(f"usage: {name} [options] {CLIENTS[name]}\n")
+        assert "  --known-hosts FILE" in out and "  --accept-new" in out
+        assert "  3  unknown host\n" in out
+        assert "  8  host key unknown, changed or not the pinned one\n" in out
+    for flag in ("--version", "-V"):
+        result = subprocess.run([program(name), flag], capture_output=True)
+        assert result.returncode == 0 and result.stderr == b""
+        assert re.fullmatch(
+            rf"{name} \(shellwire\) \d+\.\d+\.\d+\nLicense GPL-3.0-or-later: "
+            r"<https://gnu.org/licenses/gpl.html>\n", result.stdout.decode())
+    result = subprocess.run([program(name), "--no-such-option", "h", "u"],
+                            capture_output=True)
+    assert result.returncode == 2 and result.stdout == b""
+    err = result.stderr.decode().splitlines()
+    assert err[0].endswith(f"{name}: unrecognized option '--no-such-option'")
+    assert err[1] == f"usage: {name} [options] {CLIENTS[name]}"
+    assert err[-1] == "Try '--help' for more information."
