@@ -243,17 +243,26 @@ static int wait_socket(struct ssh2s *ssh)
     return CLI_EXIT_OK;
 }
 
-/* Close JOB's channel (RFC 4254 5.3); a failed command sets *FAILED. */
+/* Close JOB's channel (RFC 4254 5.3); a failed or killed command sets
+ * *FAILED. */
 static int finish_job(struct ssh2s *ssh, struct job *job, int *failed)
 {
     if (libssh2_channel_close(job->channel) != 0 ||
         libssh2_channel_wait_closed(job->channel) != 0) {
         return ssh2s_fail(ssh->session, "closing a channel");
     }
+    /* RFC 4254 6.10: "exit-signal" instead of "exit-status" if killed. */
+    char *signal = NULL;
+    libssh2_channel_get_exit_signal(job->channel, &signal, NULL, NULL, NULL,
+                                    NULL, NULL);
     int code = libssh2_channel_get_exit_status(job->channel);
-    if (code != 0) {
+    if (signal != NULL) {
+        warnx("'%s' was killed by signal %s", job->command, signal);
+        *failed = 1;
+    } else if (code != 0) {
         warnx("'%s' exited with status %d", job->command, code);
         *failed = 1;
     }
+    libssh2_free(ssh->session, signal);
     return CLI_EXIT_OK;
 }

@@ -95,6 +95,16 @@ def test_ssh_threads_keeps_partial_lines_and_reports_failures(client):
         "ssh_threads: 'printf 'no newline'; exit 4' exited with status 4\n")
 
 
+def test_ssh_threads_reports_a_killed_command(client):
+    result = client.run("ssh_threads", "127.0.0.1", client.server.user,
+                        "echo before; kill -TERM $$", "echo other")
+    assert result.returncode == 1
+    assert sorted(lines(result)) == ["before", "other"]
+    assert error(result) == (
+        "ssh_threads: 'echo before; kill -TERM $$' was killed by signal "
+        "TERM\n")
+
+
 # -- ssh_cat --
 
 def test_ssh_cat_is_the_conch_example(client):
