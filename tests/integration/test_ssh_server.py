@@ -138,6 +138,33 @@ def test_exec_request_is_refused_in_echo_mode(make_ssh_server):
     stop_cleanly(server)
 
 
+@pytest.mark.parametrize("mode", ["echo", "console"])
+def test_subsystem_and_forwarding_are_refused_cleanly(make_ssh_server, mode):
+    server = make_ssh_server("--mode", mode)
+    result = run(server.ssh_args("-s", "sftp"), stdin=subprocess.DEVNULL)
+    assert result.returncode == 255
+    assert b"subsystem request failed on channel 0" in result.stderr
+    result = run(server.ssh_args("-W", "127.0.0.1:1"),
+                 stdin=subprocess.DEVNULL)
+    assert result.returncode == 255
+    assert b"stdio forwarding failed" in result.stderr
+    # Our own SFTP client says so in one line.
+    result = run([program("sftp_get"), "-p", str(server.port), "-i",
+                  str(server.client_key), "--known-hosts",
+                  str(server.known_hosts), "127.0.0.1", "alice", "/x"],
+                 stdin=subprocess.DEVNULL)
+    assert result.returncode == 1
+    assert result.stderr == (b"sftp_get: starting SFTP: Unable to request "
+                             b"SFTP subsystem\n")
+    # The server still serves.
+    if mode == "echo":
+        assert echo_session(server, b"ok").stdout == b"echo: 'ok'\r\n"
+    else:
+        result = run(server.ssh_args("echo", "ok"), stdin=subprocess.DEVNULL)
+        assert result.stdout == b"ok\r\n"
+    stop_cleanly(server)
+
+
 # -- echo mode on a terminal -----------------------------------------------
 
 def test_echo_on_a_terminal_then_ctrl_d(make_ssh_server):
