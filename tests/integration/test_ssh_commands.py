@@ -318,6 +318,30 @@ def test_no_key_at_all_says_what_was_tried(client, tmp_path):
         "@127.0.0.1: tried nothing; the server offers publickey\n")
 
 
+def test_missing_or_broken_key_file_is_named(client, tmp_path):
+    # As ssh does: a warning about the file, then the other ways; here
+    # there are none, so the summary follows.
+    env = program_env(HOME=str(tmp_path))
+    missing = tmp_path / "no-such-key"
+    result = Client(client.server, key=missing).run(
+        "ssh_commands", "127.0.0.1", client.server.user, "true", env=env)
+    assert result.returncode == 7
+    assert error(result).splitlines() == [
+        f"ssh_commands: {missing}: No such file or directory",
+        f"ssh_commands: authentication failed for {client.server.user}"
+        f"@127.0.0.1: tried {missing} (unreadable); the server offers "
+        "publickey"]
+    garbage = tmp_path / "garbage"
+    garbage.write_text("not a key\n")
+    result = Client(client.server, key=garbage).run(
+        "ssh_commands", "127.0.0.1", client.server.user, "true", env=env)
+    assert result.returncode == 7
+    assert error(result) == (
+        f"ssh_commands: authentication failed for {client.server.user}"
+        f"@127.0.0.1: tried {garbage} (not a key libssh2 can read); the "
+        "server offers publickey\n")
+
+
 def test_password_and_keyboard_interactive(password_account, tmp_path):
     server, name, password = password_account
     c = Client(server)
