@@ -134,9 +134,15 @@ static void report(struct progress *p, uint64_t done, double now)
                                 p->total, now - p->start) == 0) {
             fprintf(p->out, "\r%-*s", width, line);
         }
-    } else if (progress_format_line(line, sizeof line, p->name, done,
-                                    p->total) == 0) {
-        fprintf(p->out, "%s\n", line);
+    } else {
+        /* The whole name, however long the path: room made for it. */
+        size_t size = strlen(p->name) + LINE_SIZE;
+        char *book = malloc(size);
+        if (book != NULL &&
+            progress_format_line(book, size, p->name, done, p->total) == 0) {
+            fprintf(p->out, "%s\n", book);
+        }
+        free(book);
     }
     fflush(p->out);
 }

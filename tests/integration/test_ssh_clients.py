@@ -155,6 +155,19 @@ def _umask():
     return mask
 
 
+def test_sftp_get_book_line_for_a_long_path(client, tmp_path_factory,
+                                            tmp_path):
+    deep = tmp_path_factory.mktemp("remote") / ("d" * 250) / ("e" * 250)
+    deep.mkdir(parents=True)
+    (deep / "f.txt").write_text("deep\n")
+    result = client.run("sftp_get", "127.0.0.1", client.server.user,
+                        str(deep / "f.txt"), cwd=tmp_path)
+    assert result.returncode == 0, error(result)
+    assert lines(result) == [f"Transfer of '{deep}/f.txt' is at 5/5 bytes "
+                             "(100.0%)"]
+    assert (tmp_path / "f.txt").read_text() == "deep\n"
+
+
 def test_sftp_get_stays_in_the_current_directory(client, remote_files,
                                                  tmp_path):
     here = tmp_path / "here"
