@@ -105,6 +105,17 @@ def test_ssh_threads_reports_a_killed_command(client):
         "TERM\n")
 
 
+def test_ssh_threads_says_why_an_eleventh_channel_is_refused(client):
+    # OpenSSH's sshd takes 10 channels at once on one connection.
+    result = client.run("ssh_threads", "127.0.0.1", client.server.user,
+                        *["true"] * 11)
+    assert result.returncode == 1
+    assert result.stdout == b""
+    assert error(result) == (
+        "ssh_threads: the server refused channel 11 while 10 were open "
+        "(OpenSSH's sshd allows 10 by default: MaxSessions in sshd_config)\n")
+
+
 # -- ssh_cat --
 
 def test_ssh_cat_is_the_conch_example(client):
