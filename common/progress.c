@@ -45,6 +45,14 @@ void progress_finish(struct progress *p, uint64_t done)
     fflush(p->out);
 }
 
+void progress_stop(struct progress *p)
+{
+    if (p->tty && p->last >= 0) {
+        fputc('\n', p->out);
+        fflush(p->out);
+    }
+}
+
 int progress_due(const struct progress *p, double now)
 {
     double interval = p->tty ? PROGRESS_TTY_INTERVAL : PROGRESS_PIPE_INTERVAL;

@@ -274,6 +274,40 @@ def test_sftp_get_draws_a_bar_on_a_terminal(client, remote_files, tmp_path):
     assert sha256(tmp_path / "big.bin") == sha256(big)
 
 
+def test_sftp_get_error_starts_its_own_line_after_a_bar(
+        client, remote_files, tmp_path, drop_proxy):
+    import threading
+    proxy = drop_proxy(client.server.port, stall_after=1 << 20)
+    known = known_hosts_for(client.server, proxy.port,
+                            tmp_path / "known_hosts")
+    big = remote_files / "big.bin"
+    args = client.args("sftp_get", "127.0.0.1", client.server.user, str(big),
+                       known_hosts=False)
+    args[args.index("-p") + 1] = str(proxy.port)
+    args[1:1] = ["--known-hosts", str(known)]
+    child = pexpect.spawn(args[0], args[1:], cwd=str(tmp_path),
+                          env=program_env(COLUMNS="80"), timeout=60)
+    # Held at 1 MiB until the bar is due, then at 3 MiB, by when the
+    # first 2 MiB read has returned and drawn it; then the cut.
+    assert proxy.stalled.wait(30)
+    time.sleep(0.3)
+    first, proxy.release = proxy.release, threading.Event()
+    proxy.stall_after = 3 << 20
+    proxy.stalled.clear()
+    first.set()
+    assert proxy.stalled.wait(30)
+    child.expect_exact("] ")  # the bar
+    proxy.close()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 6
+    out = child.before.decode()
+    # The bar's line is ended before the one-line error.
+    assert re.search(rf"\r\nsftp_get: {big}: [^\r\n]+\r\n$", out), out
+    assert out.count("sftp_get: ") == 1
+    assert sorted(os.listdir(tmp_path)) == ["known_hosts"]
+
+
 def test_sftp_get_needs_a_path():
     result = subprocess.run([program("sftp_get"), "127.0.0.1", "root"],
                             capture_output=True)
