@@ -457,3 +457,35 @@ def test_silent_server_times_out_and_closing_server_is_closed(client):
         out, err = child.communicate(timeout=30)
         assert child.returncode == 6, err
         assert err.decode().startswith("ssh_commands: SSH handshake: ")
+
+
+def test_garbage_after_the_banner_is_one_line(client):
+    import random
+    import socket
+    # RFC 4253 6 and 7.1: length 68, padding 5, KEXINIT (20), a cookie,
+    # ten empty name-lists, FALSE, 0, and the padding.
+    empty_kexinit = (b"\x00\x00\x00\x44\x05\x14" + bytes(16) + bytes(40) +
+                     bytes(5) + bytes(5))
+    noise = random.Random(4253).randbytes(3000)  # the same bytes each run
+    for junk, says in ((noise, "SSH handshake: "),
+                       (empty_kexinit, "SSH handshake with [127.0.0.1]:")):
+        with socket.socket() as fake:
+            fake.bind(("127.0.0.1", 0))
+            fake.listen(1)
+            port = str(fake.getsockname()[1])
+            child = subprocess.Popen(
+                client.args("ssh_commands", "-p", port, "--timeout", "5",
+                            "127.0.0.1", "nobody"),
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, start_new_session=True)
+            conn, _ = fake.accept()
+            with conn:
+                conn.sendall(b"SSH-2.0-fake\r\n" + junk)
+                out, err = child.communicate(timeout=30)
+        assert child.returncode == 1, err
+        assert out == b""
+        lines_ = err.decode().splitlines()
+        assert len(lines_) == 1
+        assert lines_[0].startswith("ssh_commands: " + says), err
+    assert "no algorithms in common" in lines_[0]
+
