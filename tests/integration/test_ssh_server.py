@@ -111,7 +111,8 @@ def test_unknown_key_is_refused_and_logged(make_ssh_server, tmp_path):
     assert result.returncode == 255
     assert b"Permission denied (publickey)" in result.stderr
     server.wait_for_log("for mallory is not in")
-    assert "logged in" not in server.log_text()
+    server.wait_for_log(": disconnected, not logged in")
+    assert "logged in (" not in server.log_text()
     stop_cleanly(server)
 
 
@@ -126,6 +127,9 @@ def test_allow_user_lets_that_name_in_and_no_other(make_ssh_server):
     result = echo_session(server, b"hi", user="root", key=False)
     assert result.returncode == 255
     assert b"Permission denied" in result.stderr
+    # The failure is in the log, with the peer's address.
+    server.wait_for_log(": disconnected, not logged in")
+    assert server.log_text().count("not logged in") == 1
     stop_cleanly(server)
 
 
