@@ -130,6 +130,20 @@ def test_accept_new_records_the_key_then_it_is_known(client, tmp_path):
     assert second.returncode == 0 and second.stderr == b""
 
 
+def test_accept_new_makes_the_ssh_directory_as_ssh_does(client, tmp_path):
+    result = client.run("ssh_commands", "--accept-new", "127.0.0.1",
+                        client.server.user, "echo made", known_hosts=False,
+                        env=program_env(HOME=str(tmp_path)))
+    assert result.returncode == 0, error(result)
+    known = tmp_path / ".ssh" / "known_hosts"
+    assert error(result) == (
+        f"ssh_commands: permanently added '[127.0.0.1]:{client.server.port}'"
+        f" (ED25519) to {known}\n")
+    assert (tmp_path / ".ssh").stat().st_mode & 0o777 == 0o700
+    assert known.stat().st_mode & 0o777 == 0o600
+    assert known.read_text() == host_key_line(client.server)
+
+
 def test_changed_key_is_refused_loudly_naming_file_and_line(client, tmp_path):
     stranger = ssh_keygen(tmp_path / "stranger")
     known = tmp_path / "known_hosts"
