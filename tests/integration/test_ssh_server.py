@@ -56,6 +56,19 @@ def test_refuses_to_start_with_no_way_to_log_in(tmp_path):
     assert not (tmp_path / "key").exists()
 
 
+def test_port_in_use_is_one_line_and_status_1(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = run([program("ssh_server"), "-p", str(port), "--host-key",
+                      str(tmp_path / "key"), "--allow-user", "guest"])
+        assert result.returncode == 1
+        assert result.stderr.decode().splitlines()[-1] == (
+            f"ssh_server: listen on 127.0.0.1 port {port}: Address already "
+            "in use")
+
+
 # -- the host key ----------------------------------------------------------
 
 def test_host_key_is_made_0600_and_its_fingerprint_printed(make_ssh_server):
