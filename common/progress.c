@@ -45,6 +45,14 @@ void progress_finish(struct progress *p, uint64_t done)
     fflush(p->out);
 }
 
+void progress_stop(struct progress *p)
+{
+    if (p->tty && p->last >= 0) {
+        fputc('\n', p->out);
+        fflush(p->out);
+    }
+}
+
 int progress_due(const struct progress *p, double now)
 {
     double interval = p->tty ? PROGRESS_TTY_INTERVAL : PROGRESS_PIPE_INTERVAL;
@@ -134,9 +142,15 @@ static void report(struct progress *p, uint64_t done, double now)
                                 p->total, now - p->start) == 0) {
             fprintf(p->out, "\r%-*s", width, line);
         }
-    } else if (progress_format_line(line, sizeof line, p->name, done,
-                                    p->total) == 0) {
-        fprintf(p->out, "%s\n", line);
+    } else {
+        /* The whole name, however long the path: room made for it. */
+        size_t size = strlen(p->name) + LINE_SIZE;
+        char *book = malloc(size);
+        if (book != NULL &&
+            progress_format_line(book, size, p->name, done, p->total) == 0) {
+            fprintf(p->out, "%s\n", book);
+        }
+        free(book);
     }
     fflush(p->out);
 }

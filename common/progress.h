@@ -35,6 +35,10 @@ void progress_update(struct progress *p, uint64_t done);
 /* The last report, always made (and the terminal line ended). */
 void progress_finish(struct progress *p, uint64_t done);
 
+/* The transfer failed: no last report, but end a terminal line drawn so
+ * far, so that the error message starts a line of its own. */
+void progress_stop(struct progress *p);
+
 /* -- Pure parts, unit-tested -- */
 
 /* Is a report due at NOW (seconds), given P's start and last report? */

@@ -225,18 +225,18 @@ int ssh2s_connect(const struct ssh2s_options *opts, struct ssh2s *ssh)
 
 /*
  * One line on why.  No algorithm in common is, against OpenSSH 8.8 and
- * later, most often an RSA-only server: it offers its RSA key only as
- * rsa-sha2-256/512 (RFC 8332), and libssh2 1.10 verifies only ssh-rsa.
+ * later, most often an RSA-only server (but any list may be the one): it offers
+ * its RSA key only as rsa-sha2-256/512 (RFC 8332), and libssh2 1.10 verifies
+ * only ssh-rsa.
  */
 static int handshake_failed(LIBSSH2_SESSION *session, const char *name)
 {
     if (libssh2_session_last_errno(session) != LIBSSH2_ERROR_KEX_FAILURE) {
         return ssh2s_fail(session, "SSH handshake");
     }
-    warnx("SSH handshake with %s: no algorithms in common (libssh2 1.10 "
-          "verifies an RSA host key only as ssh-rsa, which OpenSSH 8.8 and "
-          "later no longer offer: a server with only an RSA host key is out "
-          "of reach)",
+    warnx("SSH handshake with %s: no algorithms in common (if its only "
+          "host key is RSA: libssh2 1.10 verifies an RSA host key only as "
+          "ssh-rsa, which OpenSSH 8.8 and later no longer offer)",
           name);
     return CLI_EXIT_FAILURE;
 }

@@ -202,6 +202,7 @@ static int copy_file(struct ssh2s *ssh, LIBSSH2_SFTP *sftp,
     ssize_t n;
     while ((n = libssh2_sftp_read(remote, buffer, BUFFER_SIZE)) > 0) {
         if (net_write_all(fd, buffer, (size_t)n) < 0) {
+            progress_stop(&bar);
             warn("writing %s", temp_path);
             return CLI_EXIT_FAILURE;
         }
@@ -209,6 +210,7 @@ static int copy_file(struct ssh2s *ssh, LIBSSH2_SFTP *sftp,
         progress_update(&bar, done);
     }
     if (n < 0) {
+        progress_stop(&bar);
         return sftp_fail(ssh, sftp, "cannot read", path);
     }
     progress_finish(&bar, done);

@@ -39,6 +39,8 @@
     "       ssh_threads [options] USER@HOST [COMMAND...]"
 /* A line longer than this is printed in pieces. */
 #define LINE_SIZE 4096
+/* sshd_config(5) MaxSessions: channels at once per connection, by default. */
+#define OPENSSH_MAX_SESSIONS 10
 
 /* One command's channel and its unfinished last line. */
 struct job {
@@ -56,7 +58,7 @@ static const char *const default_commands[] = {
 
 static void print_usage(void);
 static int run_all(struct ssh2s *ssh, struct job *jobs, int count);
-static int start_job(struct ssh2s *ssh, struct job *job);
+static int start_job(struct ssh2s *ssh, struct job *job, int open);
 static int read_lines(struct ssh2s *ssh, struct job *job, int *got);
 static void print_line(struct job *job);
 static int any_pending(const struct job *jobs, int count);
@@ -121,7 +123,7 @@ static int run_all(struct ssh2s *ssh, struct job *jobs, int count)
     int status = CLI_EXIT_OK, running = count;
     /* Opening is a request and a reply each: one at a time, blocking. */
     for (int i = 0; status == CLI_EXIT_OK && i < count; i++) {
-        status = start_job(ssh, &jobs[i]);
+        status = start_job(ssh, &jobs[i], i);
     }
     libssh2_session_set_blocking(ssh->session, 0);
     while (status == CLI_EXIT_OK && running > 0) {
@@ -146,10 +148,22 @@ static int run_all(struct ssh2s *ssh, struct job *jobs, int count)
     return status == CLI_EXIT_OK && failed ? CLI_EXIT_FAILURE : status;
 }
 
-/* RFC 4254 6.5: a session channel and an "exec" request on it. */
-static int start_job(struct ssh2s *ssh, struct job *job)
+/*
+ * RFC 4254 6.5: a session channel and an "exec" request on it, with OPEN
+ * channels already open.  A server may limit them: OpenSSH's sshd refuses
+ * the eleventh (MaxSessions 10).
+ */
+static int start_job(struct ssh2s *ssh, struct job *job, int open)
 {
     job->channel = libssh2_channel_open_session(ssh->session);
+    if (job->channel == NULL && open > 0 &&
+        libssh2_session_last_errno(ssh->session) ==
+            LIBSSH2_ERROR_CHANNEL_FAILURE) {
+        warnx("the server refused channel %d while %d were open (OpenSSH's "
+              "sshd allows %d by default: MaxSessions in sshd_config)",
+              open + 1, open, OPENSSH_MAX_SESSIONS);
+        return CLI_EXIT_FAILURE;
+    }
     if (job->channel == NULL) {
         return ssh2s_fail(ssh->session, "opening a channel");
     }
@@ -243,17 +257,26 @@ static int wait_socket(struct ssh2s *ssh)
     return CLI_EXIT_OK;
 }
 
-/* Close JOB's channel (RFC 4254 5.3); a failed command sets *FAILED. */
+/* Close JOB's channel (RFC 4254 5.3); a failed or killed command sets
+ * *FAILED. */
 static int finish_job(struct ssh2s *ssh, struct job *job, int *failed)
 {
     if (libssh2_channel_close(job->channel) != 0 ||
         libssh2_channel_wait_closed(job->channel) != 0) {
         return ssh2s_fail(ssh->session, "closing a channel");
     }
+    /* RFC 4254 6.10: "exit-signal" instead of "exit-status" if killed. */
+    char *signal = NULL;
+    libssh2_channel_get_exit_signal(job->channel, &signal, NULL, NULL, NULL,
+                                    NULL, NULL);
     int code = libssh2_channel_get_exit_status(job->channel);
-    if (code != 0) {
+    if (signal != NULL) {
+        warnx("'%s' was killed by signal %s", job->command, signal);
+        *failed = 1;
+    } else if (code != 0) {
         warnx("'%s' exited with status %d", job->command, code);
         *failed = 1;
     }
+    libssh2_free(ssh->session, signal);
     return CLI_EXIT_OK;
 }

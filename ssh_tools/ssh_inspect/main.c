@@ -27,6 +27,7 @@
 #include <libssh2.h>
 
 #include "common/cli.h"
+#include "common/ssh2s.h"
 #include "inspect.h"
 
 #define USAGE                                                                  \
@@ -179,12 +180,12 @@ static int parse_operands(int argc, char **argv, struct inspection *in)
     return -1;
 }
 
-/* OpenSSH's own file, ~/.ssh/known_hosts. */
+/* OpenSSH's own file, ~/.ssh/known_hosts ($HOME, else the passwd entry's). */
 static int set_default_known_hosts(struct inspection *in)
 {
-    const char *home = getenv("HOME");
-    if (home == NULL || home[0] == '\0') {
-        warnx("HOME is not set: name a file with --known-hosts");
+    const char *home = ssh2s_home_dir();
+    if (home == NULL) {
+        warnx("no home directory: name a file with --known-hosts");
         return -1;
     }
     size_t size = strlen(home) + sizeof(KNOWN_HOSTS_IN_HOME);

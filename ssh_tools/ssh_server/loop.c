@@ -214,7 +214,9 @@ static void tend_client(struct server *server, size_t slot)
     long long idle_ms = ms_since(&client->last_active);
     long long connected_ms = ms_since(&client->connected);
     if (ssh_get_status(client->session) & (SSH_CLOSED | SSH_CLOSED_ERROR)) {
-        remove_client(server, slot, "disconnected");
+        remove_client(server, slot,
+                      client->authenticated ? "disconnected"
+                                            : "disconnected, not logged in");
         return;
     }
     if (client->drop != NULL) {

@@ -3,6 +3,7 @@
 against a real OpenSSH sshd."""
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import time
@@ -94,6 +95,27 @@ def test_ssh_threads_keeps_partial_lines_and_reports_failures(client):
         "ssh_threads: 'printf 'no newline'; exit 4' exited with status 4\n")
 
 
+def test_ssh_threads_reports_a_killed_command(client):
+    result = client.run("ssh_threads", "127.0.0.1", client.server.user,
+                        "echo before; kill -TERM $$", "echo other")
+    assert result.returncode == 1
+    assert sorted(lines(result)) == ["before", "other"]
+    assert error(result) == (
+        "ssh_threads: 'echo before; kill -TERM $$' was killed by signal "
+        "TERM\n")
+
+
+def test_ssh_threads_says_why_an_eleventh_channel_is_refused(client):
+    # OpenSSH's sshd takes 10 channels at once on one connection.
+    result = client.run("ssh_threads", "127.0.0.1", client.server.user,
+                        *["true"] * 11)
+    assert result.returncode == 1
+    assert result.stdout == b""
+    assert error(result) == (
+        "ssh_threads: the server refused channel 11 while 10 were open "
+        "(OpenSSH's sshd allows 10 by default: MaxSessions in sshd_config)\n")
+
+
 # -- ssh_cat --
 
 def test_ssh_cat_is_the_conch_example(client):
@@ -142,6 +164,19 @@ def _umask():
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_sftp_get_book_line_for_a_long_path(client, tmp_path_factory,
+                                            tmp_path):
+    deep = tmp_path_factory.mktemp("remote") / ("d" * 250) / ("e" * 250)
+    deep.mkdir(parents=True)
+    (deep / "f.txt").write_text("deep\n")
+    result = client.run("sftp_get", "127.0.0.1", client.server.user,
+                        str(deep / "f.txt"), cwd=tmp_path)
+    assert result.returncode == 0, error(result)
+    assert lines(result) == [f"Transfer of '{deep}/f.txt' is at 5/5 bytes "
+                             "(100.0%)"]
+    assert (tmp_path / "f.txt").read_text() == "deep\n"
 
 
 def test_sftp_get_stays_in_the_current_directory(client, remote_files,
@@ -239,9 +274,75 @@ def test_sftp_get_draws_a_bar_on_a_terminal(client, remote_files, tmp_path):
     assert sha256(tmp_path / "big.bin") == sha256(big)
 
 
+def test_sftp_get_error_starts_its_own_line_after_a_bar(
+        client, remote_files, tmp_path, drop_proxy):
+    import threading
+    proxy = drop_proxy(client.server.port, stall_after=1 << 20)
+    known = known_hosts_for(client.server, proxy.port,
+                            tmp_path / "known_hosts")
+    big = remote_files / "big.bin"
+    args = client.args("sftp_get", "127.0.0.1", client.server.user, str(big),
+                       known_hosts=False)
+    args[args.index("-p") + 1] = str(proxy.port)
+    args[1:1] = ["--known-hosts", str(known)]
+    child = pexpect.spawn(args[0], args[1:], cwd=str(tmp_path),
+                          env=program_env(COLUMNS="80"), timeout=60)
+    # Held at 1 MiB until the bar is due, then at 3 MiB, by when the
+    # first 2 MiB read has returned and drawn it; then the cut.
+    assert proxy.stalled.wait(30)
+    time.sleep(0.3)
+    first, proxy.release = proxy.release, threading.Event()
+    proxy.stall_after = 3 << 20
+    proxy.stalled.clear()
+    first.set()
+    assert proxy.stalled.wait(30)
+    child.expect_exact("] ")  # the bar
+    proxy.close()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 6
+    out = child.before.decode()
+    # The bar's line is ended before the one-line error.
+    assert re.search(rf"\r\nsftp_get: {big}: [^\r\n]+\r\n$", out), out
+    assert out.count("sftp_get: ") == 1
+    assert sorted(os.listdir(tmp_path)) == ["known_hosts"]
+
+
 def test_sftp_get_needs_a_path():
     result = subprocess.run([program("sftp_get"), "127.0.0.1", "root"],
                             capture_output=True)
     assert result.returncode == 2
     assert result.stderr.decode().splitlines()[0] == (
         "sftp_get: missing PATH")
+
+
+# -- The command line every client shares --
+
+CLIENTS = {"ssh_simple": "HOST USER", "ssh_commands": "HOST USER [COMMAND...]",
+           "ssh_threads": "HOST USER [COMMAND...]",
+           "sftp_get": "HOST USER PATH...", "ssh_cat": "HOST USER"}
+
+
+@pytest.mark.parametrize("name", sorted(CLIENTS))
+def test_help_version_and_a_bad_option(name):
+    for flag in ("--help", "-h"):
+        result = subprocess.run([program(name), flag], capture_output=True)
+        assert result.returncode == 0 and result.stderr == b""
+        out = result.stdout.decode()
+        assert out.startswith(f"usage: {name} [options] {CLIENTS[name]}\n")
+        assert "  --known-hosts FILE" in out and "  --accept-new" in out
+        assert "  3  unknown host\n" in out
+        assert "  8  host key unknown, changed or not the pinned one\n" in out
+    for flag in ("--version", "-V"):
+        result = subprocess.run([program(name), flag], capture_output=True)
+        assert result.returncode == 0 and result.stderr == b""
+        assert re.fullmatch(
+            rf"{name} \(shellwire\) \d+\.\d+\.\d+\nLicense GPL-3.0-or-later: "
+            r"<https://gnu.org/licenses/gpl.html>\n", result.stdout.decode())
+    result = subprocess.run([program(name), "--no-such-option", "h", "u"],
+                            capture_output=True)
+    assert result.returncode == 2 and result.stdout == b""
+    err = result.stderr.decode().splitlines()
+    assert err[0].endswith(f"{name}: unrecognized option '--no-such-option'")
+    assert err[1] == f"usage: {name} [options] {CLIENTS[name]}"
+    assert err[-1] == "Try '--help' for more information."

@@ -130,6 +130,20 @@ def test_accept_new_records_the_key_then_it_is_known(client, tmp_path):
     assert second.returncode == 0 and second.stderr == b""
 
 
+def test_accept_new_makes_the_ssh_directory_as_ssh_does(client, tmp_path):
+    result = client.run("ssh_commands", "--accept-new", "127.0.0.1",
+                        client.server.user, "echo made", known_hosts=False,
+                        env=program_env(HOME=str(tmp_path)))
+    assert result.returncode == 0, error(result)
+    known = tmp_path / ".ssh" / "known_hosts"
+    assert error(result) == (
+        f"ssh_commands: permanently added '[127.0.0.1]:{client.server.port}'"
+        f" (ED25519) to {known}\n")
+    assert (tmp_path / ".ssh").stat().st_mode & 0o777 == 0o700
+    assert known.stat().st_mode & 0o777 == 0o600
+    assert known.read_text() == host_key_line(client.server)
+
+
 def test_changed_key_is_refused_loudly_naming_file_and_line(client, tmp_path):
     stranger = ssh_keygen(tmp_path / "stranger")
     known = tmp_path / "known_hosts"
@@ -318,6 +332,30 @@ def test_no_key_at_all_says_what_was_tried(client, tmp_path):
         "@127.0.0.1: tried nothing; the server offers publickey\n")
 
 
+def test_missing_or_broken_key_file_is_named(client, tmp_path):
+    # As ssh does: a warning about the file, then the other ways; here
+    # there are none, so the summary follows.
+    env = program_env(HOME=str(tmp_path))
+    missing = tmp_path / "no-such-key"
+    result = Client(client.server, key=missing).run(
+        "ssh_commands", "127.0.0.1", client.server.user, "true", env=env)
+    assert result.returncode == 7
+    assert error(result).splitlines() == [
+        f"ssh_commands: {missing}: No such file or directory",
+        f"ssh_commands: authentication failed for {client.server.user}"
+        f"@127.0.0.1: tried {missing} (unreadable); the server offers "
+        "publickey"]
+    garbage = tmp_path / "garbage"
+    garbage.write_text("not a key\n")
+    result = Client(client.server, key=garbage).run(
+        "ssh_commands", "127.0.0.1", client.server.user, "true", env=env)
+    assert result.returncode == 7
+    assert error(result) == (
+        f"ssh_commands: authentication failed for {client.server.user}"
+        f"@127.0.0.1: tried {garbage} (not a key libssh2 can read); the "
+        "server offers publickey\n")
+
+
 def test_password_and_keyboard_interactive(password_account, tmp_path):
     server, name, password = password_account
     c = Client(server)
@@ -404,9 +442,9 @@ def test_rsa_only_server_is_out_of_reach_and_says_why(make_sshd):
     assert result.returncode == 1
     assert error(result) == (
         f"ssh_commands: SSH handshake with [127.0.0.1]:{server.port}: no "
-        "algorithms in common (libssh2 1.10 verifies an RSA host key only "
-        "as ssh-rsa, which OpenSSH 8.8 and later no longer offer: a server "
-        "with only an RSA host key is out of reach)\n")
+        "algorithms in common (if its only host key is RSA: libssh2 1.10 "
+        "verifies an RSA host key only as ssh-rsa, which OpenSSH 8.8 and "
+        "later no longer offer)\n")
 
 
 def test_silent_server_times_out_and_closing_server_is_closed(client):
@@ -433,3 +471,35 @@ def test_silent_server_times_out_and_closing_server_is_closed(client):
         out, err = child.communicate(timeout=30)
         assert child.returncode == 6, err
         assert err.decode().startswith("ssh_commands: SSH handshake: ")
+
+
+def test_garbage_after_the_banner_is_one_line(client):
+    import random
+    import socket
+    # RFC 4253 6 and 7.1: length 68, padding 5, KEXINIT (20), a cookie,
+    # ten empty name-lists, FALSE, 0, and the padding.
+    empty_kexinit = (b"\x00\x00\x00\x44\x05\x14" + bytes(16) + bytes(40) +
+                     bytes(5) + bytes(5))
+    noise = random.Random(4253).randbytes(3000)  # the same bytes each run
+    for junk, says in ((noise, "SSH handshake: "),
+                       (empty_kexinit, "SSH handshake with [127.0.0.1]:")):
+        with socket.socket() as fake:
+            fake.bind(("127.0.0.1", 0))
+            fake.listen(1)
+            port = str(fake.getsockname()[1])
+            child = subprocess.Popen(
+                client.args("ssh_commands", "-p", port, "--timeout", "5",
+                            "127.0.0.1", "nobody"),
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE, start_new_session=True)
+            conn, _ = fake.accept()
+            with conn:
+                conn.sendall(b"SSH-2.0-fake\r\n" + junk)
+                out, err = child.communicate(timeout=30)
+        assert child.returncode == 1, err
+        assert out == b""
+        lines_ = err.decode().splitlines()
+        assert len(lines_) == 1
+        assert lines_[0].startswith("ssh_commands: " + says), err
+    assert "no algorithms in common" in lines_[0]
+

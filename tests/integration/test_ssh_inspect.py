@@ -7,8 +7,11 @@ KEXINIT must come back exactly as configured, and what libssh2 chose must
 be what OpenSSH's client chooses from the same lists.
 """
 import json
+import os
+import pwd
 import re
 import select
+import shutil
 import socket
 import struct
 import subprocess
@@ -185,6 +188,26 @@ def test_unknown_host_key_is_shown_not_refused(inspect_sshd, tmp_path):
     report = inspect_json(inspect_sshd, known_hosts=tmp_path / "none")
     assert report["host_key"]["known_hosts"] == "not known"
     assert report["chosen"]["hostkey"] == "ssh-ed25519"
+
+
+def test_default_known_hosts_is_in_the_home_directory(inspect_sshd,
+                                                      tmp_path):
+    (tmp_path / ".ssh").mkdir()
+    shutil.copy(inspect_sshd.known_hosts, tmp_path / ".ssh" / "known_hosts")
+    args = [program("ssh_inspect"), "--json", "-p", str(inspect_sshd.port),
+            "127.0.0.1"]
+    result = run(args, env=program_env(HOME=str(tmp_path)), timeout=30)
+    assert result.returncode == 0, result.stderr.decode()
+    key = json.loads(result.stdout)["host_key"]
+    assert key["known_hosts"] == "known"
+    assert key["known_hosts_file"] == f"{tmp_path}/.ssh/known_hosts"
+    # Without $HOME, as ssh(1): the home directory of the passwd entry.
+    # (Only read; whatever it holds for this port, the file is named.)
+    result = run(args, env=program_env(HOME=""), timeout=30)
+    assert result.returncode in (0, EXIT_HOSTKEY), result.stderr.decode()
+    home = pwd.getpwuid(os.getuid()).pw_dir
+    assert json.loads(result.stdout)["host_key"]["known_hosts_file"] == \
+        f"{home}/.ssh/known_hosts"
 
 
 def test_changed_host_key_is_reported_with_its_line(inspect_sshd, tmp_path):

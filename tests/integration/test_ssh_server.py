@@ -56,6 +56,19 @@ def test_refuses_to_start_with_no_way_to_log_in(tmp_path):
     assert not (tmp_path / "key").exists()
 
 
+def test_port_in_use_is_one_line_and_status_1(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = run([program("ssh_server"), "-p", str(port), "--host-key",
+                      str(tmp_path / "key"), "--allow-user", "guest"])
+        assert result.returncode == 1
+        assert result.stderr.decode().splitlines()[-1] == (
+            f"ssh_server: listen on 127.0.0.1 port {port}: Address already "
+            "in use")
+
+
 # -- the host key ----------------------------------------------------------
 
 def test_host_key_is_made_0600_and_its_fingerprint_printed(make_ssh_server):
@@ -111,7 +124,8 @@ def test_unknown_key_is_refused_and_logged(make_ssh_server, tmp_path):
     assert result.returncode == 255
     assert b"Permission denied (publickey)" in result.stderr
     server.wait_for_log("for mallory is not in")
-    assert "logged in" not in server.log_text()
+    server.wait_for_log(": disconnected, not logged in")
+    assert "logged in (" not in server.log_text()
     stop_cleanly(server)
 
 
@@ -126,6 +140,9 @@ def test_allow_user_lets_that_name_in_and_no_other(make_ssh_server):
     result = echo_session(server, b"hi", user="root", key=False)
     assert result.returncode == 255
     assert b"Permission denied" in result.stderr
+    # The failure is in the log, with the peer's address.
+    server.wait_for_log(": disconnected, not logged in")
+    assert server.log_text().count("not logged in") == 1
     stop_cleanly(server)
 
 
@@ -135,6 +152,33 @@ def test_exec_request_is_refused_in_echo_mode(make_ssh_server):
     assert result.returncode == 255
     assert b"exec request failed on channel 0" in result.stderr
     server.wait_for_log("exec request refused in echo mode")
+    stop_cleanly(server)
+
+
+@pytest.mark.parametrize("mode", ["echo", "console"])
+def test_subsystem_and_forwarding_are_refused_cleanly(make_ssh_server, mode):
+    server = make_ssh_server("--mode", mode)
+    result = run(server.ssh_args("-s", "sftp"), stdin=subprocess.DEVNULL)
+    assert result.returncode == 255
+    assert b"subsystem request failed on channel 0" in result.stderr
+    result = run(server.ssh_args("-W", "127.0.0.1:1"),
+                 stdin=subprocess.DEVNULL)
+    assert result.returncode == 255
+    assert b"stdio forwarding failed" in result.stderr
+    # Our own SFTP client says so in one line.
+    result = run([program("sftp_get"), "-p", str(server.port), "-i",
+                  str(server.client_key), "--known-hosts",
+                  str(server.known_hosts), "127.0.0.1", "alice", "/x"],
+                 stdin=subprocess.DEVNULL)
+    assert result.returncode == 1
+    assert result.stderr == (b"sftp_get: starting SFTP: Unable to request "
+                             b"SFTP subsystem\n")
+    # The server still serves.
+    if mode == "echo":
+        assert echo_session(server, b"ok").stdout == b"echo: 'ok'\r\n"
+    else:
+        result = run(server.ssh_args("echo", "ok"), stdin=subprocess.DEVNULL)
+        assert result.stdout == b"ok\r\n"
     stop_cleanly(server)
 
 

@@ -128,10 +128,28 @@ static void pipe_output_is_lines(void **state)
         text, "Transfer of '/etc/hostname' is at 3/3 bytes (100.0%)\n");
 }
 
+static void stop_ends_a_drawn_line_only(void **state)
+{
+    char text[64] = "";
+    FILE *out = fmemopen(text, sizeof text - 1, "w");
+    (void)state;
+    assert_non_null(out);
+    struct progress p = {.out = out, .name = "x", .tty = 0, .last = 1.0};
+    progress_stop(&p); /* book lines end themselves */
+    p.tty = 1;
+    p.last = -1;
+    progress_stop(&p); /* nothing drawn yet */
+    p.last = 1.0;
+    progress_stop(&p);
+    fclose(out);
+    assert_string_equal(text, "\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(book_line),
+        cmocka_unit_test(stop_ends_a_drawn_line_only),
         cmocka_unit_test(sizes),
         cmocka_unit_test(bar_half_way),
         cmocka_unit_test(bar_start_end_and_narrow),
