@@ -128,6 +128,20 @@ int console_last_status(const struct console *c)
     return c->status;
 }
 
+void console_end_of_input(struct console *c)
+{
+    if (c->pending == NULL) {
+        return;
+    }
+    free(c->pending);
+    c->pending = NULL;
+    console_emit_str(c, "\r\n"); /* off the continuation prompt's line */
+    console_emit_error(c, "unfinished command: a quote is still open or the "
+                          "line ends in a backslash");
+    c->status = 1;
+    console_flush(c);
+}
+
 /* One typed byte: a line end, an editing key, or text. */
 static void feed_byte(struct console *c, unsigned char ch)
 {

@@ -95,6 +95,11 @@ enum console_state console_input(struct console *c, const char *buf,
  * lines of a continued command leave it alone.
  */
 int console_last_status(const struct console *c);
+/*
+ * No more input will come (an SSH exec request has only its one line): a
+ * command still waiting for its continuation line is an error, status 1.
+ */
+void console_end_of_input(struct console *c);
 
 /* TEXT on a line of its own, with no prompt after it (login messages). */
 void console_print(struct console *c, const char *text);

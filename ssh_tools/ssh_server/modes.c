@@ -88,6 +88,7 @@ int mode_run_command(struct channel *ch, const char *command)
     snprintf(line, len + 2, "%s\n", command);
     ch->cut_prompt = 1;
     console_input(ch->console, line, len + 1);
+    console_end_of_input(ch->console); /* an exec has no second line */
     ch->cut_prompt = 0;
     free(line);
     ch->got_eof = 1;

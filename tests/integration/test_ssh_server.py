@@ -363,6 +363,11 @@ def test_exit_status_is_the_last_console_commands(make_ssh_server):
     result = run(server.ssh_args("timer", "x", "y"), stdin=subprocess.DEVNULL)
     assert (result.returncode, result.stdout) == (
         1, b"timer: seconds must be a number from 0 to 86400\r\n")
+    # An exec has one line: an open quote cannot be closed by a next one.
+    result = run(server.ssh_args('echo "abc'), stdin=subprocess.DEVNULL)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        1, b"... \r\nunfinished command: a quote is still open or the line "
+           b"ends in a backslash\r\n", b"")
     # shell: the session ends with its last command's status, as sh does.
     result = run(server.ssh_args(tty="-T"), input=b"nosuch\n")
     assert result.returncode == 1, result.stderr

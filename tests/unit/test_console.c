@@ -413,6 +413,25 @@ static void last_status_marks_failures(void **state)
     console_free(c);
 }
 
+/* Input that ends inside a quote is an error, said on a line of its own. */
+static void end_of_input_inside_a_quote(void **state)
+{
+    struct capture cap;
+    struct console *c = open_console(&cap, 0);
+
+    (void)state;
+    console_end_of_input(c); /* nothing waiting: nothing said */
+    assert_int_equal(cap.len, 0);
+    assert_int_equal(console_last_status(c), 0);
+    type(c, "echo \"abc\r");
+    assert_string_equal(cap.out, "... ");
+    console_end_of_input(c);
+    assert_string_equal(cap.out, "... \r\nunfinished command: a quote is still "
+                                 "open or the line ends in a backslash\r\n");
+    assert_int_equal(console_last_status(c), 1);
+    console_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -432,6 +451,7 @@ int main(void)
         cmocka_unit_test(bye_exec_and_ctrl_d),
         cmocka_unit_test(long_line_is_dropped),
         cmocka_unit_test(last_status_marks_failures),
+        cmocka_unit_test(end_of_input_inside_a_quote),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
