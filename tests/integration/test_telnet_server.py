@@ -252,16 +252,26 @@ def test_bad_password_three_times(raw, telnet_server):
     assert "wrong-password" not in log
 
 
-def test_telnet_client_session(telnet_server):
-    """The real inetutils telnet, typed at as a person would."""
-    child = pexpect.spawn("telnet", ["127.0.0.1", str(telnet_server.port)],
-                          env=program_env(TERM="xterm"), timeout=10)
+def telnet_login(server, term):
+    """The real inetutils telnet, logged in as brandon, at the prompt."""
+    child = pexpect.spawn("telnet", ["127.0.0.1", str(server.port)],
+                          env=program_env(TERM=term), timeout=10)
     try:
         child.expect_exact(b"login: ")
         child.send(b"brandon\r")
         child.expect_exact(b"Password: ")
-        child.send(telnet_server.password.encode() + b"\r")
+        child.send(server.password.encode() + b"\r")
         child.expect_exact(PROMPT)
+    except BaseException:
+        child.close(force=True)
+        raise
+    return child
+
+
+def test_telnet_client_session(telnet_server):
+    """The real inetutils telnet, typed at as a person would."""
+    child = telnet_login(telnet_server, "xterm")
+    try:
         child.send(b"help\r")
         child.expect_exact(PROMPT)
         assert b"Help on built in commands\r\n\r\n" in child.before
@@ -301,14 +311,8 @@ def test_telnet_client_session(telnet_server):
 
 def test_telnet_client_exec(telnet_server):
     """exec through the real telnet: TERM from its TTYPE, then the end."""
-    child = pexpect.spawn("telnet", ["127.0.0.1", str(telnet_server.port)],
-                          env=program_env(TERM="vt220"), timeout=10)
+    child = telnet_login(telnet_server, "vt220")
     try:
-        child.expect_exact(b"login: ")
-        child.send(b"brandon\r")
-        child.expect_exact(b"Password: ")
-        child.send(telnet_server.password.encode() + b"\r")
-        child.expect_exact(PROMPT)
         child.send(b"exec echo My terminal type is $TERM\r")
         child.expect_exact(b"exec echo My terminal type is $TERM\r\n"
                            b"My terminal type is vt220\r\n"
