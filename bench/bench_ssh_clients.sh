@@ -28,40 +28,11 @@ trap cleanup EXIT
 trap 'exit 1' INT TERM
 
 # -- A private sshd, as the test fixture makes it --
-ssh-keygen -q -t ed25519 -N '' -f "$dir/host_key"
-ssh-keygen -q -t ed25519 -N '' -f "$dir/id_ed25519"
-cp "$dir/id_ed25519.pub" "$dir/authorized_keys"
-port=$(/usr/bin/python3 -c 'import socket; s = socket.socket();
-s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-user=$(id -un)
-cat >"$dir/sshd_config" <<EOF
-Port $port
-ListenAddress 127.0.0.1
-HostKey $dir/host_key
-PidFile $dir/sshd.pid
-AuthorizedKeysFile $dir/authorized_keys
-StrictModes no
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PrintMotd no
-PrintLastLog no
-Subsystem sftp internal-sftp
-# Bash started by sshd at level 1 reads ~/.bashrc even for "bash -c true";
-# at level 2 it does not: measure SSH, not the account's start-up files.
-SetEnv SHLVL=1
-EOF
-[ "$(id -u)" -eq 0 ] && mkdir -p /run/sshd
-/usr/sbin/sshd -D -e -f "$dir/sshd_config" 2>"$dir/sshd.log" &
-sshd_pid=$!
-echo "[127.0.0.1]:$port $(cut -d' ' -f1,2 "$dir/host_key.pub")" \
-    >"$dir/known_hosts"
-i=0
-until ssh-keyscan -p "$port" 127.0.0.1 >/dev/null 2>&1; do
-    i=$((i + 1))
-    [ "$i" -lt 100 ] || { cat "$dir/sshd.log"; exit 1; }
-    sleep 0.1
-done
+# shellcheck source=SCRIPTDIR/private_sshd.sh
+. "$(dirname "$0")/private_sshd.sh"
+# shellcheck disable=SC2119 # no extra sshd_config lines
+start_private_sshd
+port=$sshd_port
 
 ours="-p $port -i $dir/id_ed25519 --known-hosts $dir/known_hosts"
 # ssh takes the first value of an option: known_hosts is given per run.

@@ -14,37 +14,21 @@ bin=$1
 n=${2:-20}
 rounds=${3:-5}
 dir=$(mktemp -d)
-pid=""
+sshd_pid=""
 cleanup() {
-    if [ -n "$pid" ]; then
-        kill "$pid" 2>/dev/null || true
-        wait "$pid" 2>/dev/null || true
+    if [ -n "$sshd_pid" ]; then
+        kill "$sshd_pid" 2>/dev/null || true
+        wait "$sshd_pid" 2>/dev/null || true
     fi
     rm -rf "$dir"
 }
 trap cleanup EXIT
 
-# A private sshd as this user, with a fresh host key, on a free port.
-ssh-keygen -q -t ed25519 -N '' -C bench -f "$dir/host_key"
-port=$(python3 -c 'import socket; s = socket.socket()
-s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-cat >"$dir/sshd_config" <<EOF
-Port $port
-ListenAddress 127.0.0.1
-HostKey $dir/host_key
-KexAlgorithms curve25519-sha256
-PidFile $dir/sshd.pid
-StrictModes no
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-EOF
-[ "$(id -u)" -eq 0 ] && mkdir -p /run/sshd
-/usr/sbin/sshd -D -e -f "$dir/sshd_config" 2>"$dir/sshd.log" &
-pid=$!
-echo "[127.0.0.1]:$port $(cut -d ' ' -f 1,2 "$dir/host_key.pub")" \
-    >"$dir/known_hosts"
-user=$(id -un)
+# A private sshd as this user, on a free port.
+# shellcheck source=SCRIPTDIR/private_sshd.sh
+. "$(dirname "$0")/private_sshd.sh"
+start_private_sshd "KexAlgorithms curve25519-sha256"
+port=$sshd_port
 
 inspect() {
     "$bin/ssh_inspect" -p "$port" --known-hosts "$dir/known_hosts" \
@@ -54,17 +38,8 @@ keyscan() {
     ssh-keyscan -p "$port" -t ed25519 127.0.0.1 >/dev/null 2>&1
 }
 
-# Wait (at most 10 s) until sshd answers.
-tries=0
-until inspect 2>/dev/null; do
-    tries=$((tries + 1))
-    if [ "$tries" -ge 100 ]; then
-        echo "bench_ssh_inspect: sshd did not start:" >&2
-        cat "$dir/sshd.log" >&2
-        exit 1
-    fi
-    sleep 0.1
-done
+# One run first: a broken ssh_inspect stops here, not inside the timing.
+inspect
 
 # Wall time of N runs of one function, in nanoseconds.
 time_ns() {

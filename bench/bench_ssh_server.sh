@@ -27,34 +27,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-free_port() {
-    /usr/bin/python3 -c 'import socket; s = socket.socket();
-s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+# shellcheck source=SCRIPTDIR/private_sshd.sh
+. "$(dirname "$0")/private_sshd.sh"
 
 # -- The two servers --
-ssh-keygen -q -t ed25519 -N '' -f "$dir/host_key"
-ssh-keygen -q -t ed25519 -N '' -f "$dir/id_ed25519"
-cp "$dir/id_ed25519.pub" "$dir/authorized_keys"
-user=$(id -un)
-sshd_port=$(free_port)
-cat >"$dir/sshd_config" <<EOF
-Port $sshd_port
-ListenAddress 127.0.0.1
-HostKey $dir/host_key
-PidFile $dir/sshd.pid
-AuthorizedKeysFile $dir/authorized_keys
-StrictModes no
-UsePAM no
-PasswordAuthentication no
-KbdInteractiveAuthentication no
-PrintMotd no
-PrintLastLog no
-MaxStartups 1000
-EOF
-[ "$(id -u)" -eq 0 ] && mkdir -p /run/sshd
-/usr/sbin/sshd -D -e -f "$dir/sshd_config" 2>"$dir/sshd.log" &
-sshd_pid=$!
+start_private_sshd "MaxStartups 1000"
 
 mkfifo "$dir/ours.out"
 "$bin/ssh_server" -p 0 --mode echo --host-key "$dir/ours_key" \
@@ -72,14 +49,6 @@ while read -r line; do
 done <"$dir/ours.out"
 # Keep the pipe drained so the server never blocks on stdout.
 cat "$dir/ours.out" >/dev/null &
-
-i=0
-until "$load" rate 127.0.0.1 "$sshd_port" "$user" "$dir/id_ed25519" 1 \
-    >/dev/null 2>&1; do
-    i=$((i + 1))
-    [ "$i" -lt 100 ] || { cat "$dir/sshd.log"; exit 1; }
-    sleep 0.1
-done
 
 # -- Logins per second, best round of each --
 rate() {

@@ -34,7 +34,7 @@ fi
 if command -v shellcheck >/dev/null 2>&1; then
     echo "lint: shellcheck"
     # shellcheck disable=SC2046
-    shellcheck $(git ls-files '*.sh') .ci/run || status=1
+    shellcheck -x $(git ls-files '*.sh') .ci/run || status=1
 fi
 [ "$status" -eq 0 ] && echo "lint: clean"
 exit "$status"
