@@ -11,7 +11,6 @@
  *
  * Prints `name: value unit (comparison)` lines for bench_telnet_server.sh.
  */
-#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <crypt.h>
@@ -50,21 +49,6 @@ static double *samples;
 static long n_samples;
 
 static double percentile(double p);
-
-/* N sockets need N descriptors: the soft limit is often only 1024. */
-static void raise_descriptor_limit(rlim_t want)
-{
-    struct rlimit rl;
-
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want) {
-        rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want
-                          ? rl.rlim_max
-                          : want;
-        if (setrlimit(RLIMIT_NOFILE, &rl) == -1) {
-            warn("setrlimit");
-        }
-    }
-}
 
 static long long now_ns(void)
 {
@@ -377,7 +361,7 @@ int main(int argc, char **argv)
     if (user == NULL || password == NULL || n < 1 || busy < 1 || busy > n) {
         errx(2, "need -u USER, TELNET_LOAD_PASSWORD, 1 <= -b <= -n");
     }
-    raise_descriptor_limit((rlim_t)n + 16);
+    net_raise_descriptor_limit(n + 16); /* N sockets: often over 1024 */
     sessions = calloc(n, sizeof(*sessions));
     samples = calloc(MAX_SAMPLE, sizeof(*samples));
     if (sessions == NULL || samples == NULL) {

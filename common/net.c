@@ -2,12 +2,14 @@
 /* net: TCP connect and listen (Beej's client loop, nc's remote_connect). */
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <poll.h>
 #include <stdio.h>
@@ -190,4 +192,26 @@ int net_peer_name(int fd, char *buf, size_t size)
     }
     int n = snprintf(buf, size, "%s port %s", host, port);
     return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+long net_raise_descriptor_limit(long want)
+{
+    struct rlimit rl;
+
+    if (getrlimit(RLIMIT_NOFILE, &rl) == -1) {
+        warn("getrlimit");
+        return -1;
+    }
+    if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)want) {
+        rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < (rlim_t)want
+                          ? rl.rlim_max
+                          : (rlim_t)want;
+        if (setrlimit(RLIMIT_NOFILE, &rl) == -1) {
+            warn("setrlimit");
+            return -1;
+        }
+    }
+    return rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > (rlim_t)LONG_MAX
+               ? LONG_MAX
+               : (long)rl.rlim_cur;
 }

@@ -36,4 +36,11 @@ ssize_t net_write_all(int fd, const void *buf, size_t len);
 /* "host port" of the peer, as text, into BUF of SIZE; 0 or -1. */
 int net_peer_name(int fd, char *buf, size_t size);
 
+/*
+ * Raise the soft limit on open descriptors (often 1024) to WANT, or as near
+ * as the hard limit allows: a server or load generator holding thousands
+ * of sockets needs it.  The soft limit now in force, or -1 and one line.
+ */
+long net_raise_descriptor_limit(long want);
+
 #endif

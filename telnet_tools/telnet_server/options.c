@@ -4,13 +4,13 @@
  * accounts come from (--users FILE, --no-login, or a one-time account),
  * and room for --max-clients descriptors.
  */
-#include <sys/resource.h>
 
 #include <err.h>
 #include <getopt.h>
 #include <stdio.h>
 
 #include "common/cli.h"
+#include "common/net.h"
 #include "common/users.h"
 #include "telnet_tools/telnet_server/server.h"
 
@@ -146,19 +146,12 @@ int set_up_users(struct options *opt)
  */
 void set_up_descriptors(long max_clients)
 {
-    rlim_t want = (rlim_t)max_clients + 16; /* listener, stdio, a spare */
-    struct rlimit rl;
+    long want = max_clients + 16; /* listener, stdio, a spare */
+    long have = net_raise_descriptor_limit(want);
 
-    if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= want) {
-        return;
-    }
-    rl.rlim_cur =
-        rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want ? rl.rlim_max : want;
-    if (setrlimit(RLIMIT_NOFILE, &rl) == -1) {
-        warn("setrlimit");
-    } else if (rl.rlim_cur < want) {
-        warnx("only %llu descriptors (ulimit -Hn): fewer than %ld "
+    if (have >= 0 && have < want) {
+        warnx("only %ld descriptors (ulimit -Hn): fewer than %ld "
               "sessions fit",
-              (unsigned long long)rl.rlim_cur, max_clients);
+              have, max_clients);
     }
 }

@@ -2,6 +2,7 @@
 /* Unit tests for common/net, on loopback only. */
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <errno.h>
@@ -99,6 +100,23 @@ static void bad_listen_address(void **state)
     assert_int_equal(net_listen("not an address", "0", 1), -1);
 }
 
+/* The soft limit goes up to what is wanted, and never past the hard one. */
+static void descriptor_limit_rises_to_the_hard_one(void **state)
+{
+    (void)state;
+    struct rlimit rl;
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &rl), 0);
+    rl.rlim_cur = rl.rlim_max < 64 ? rl.rlim_max : 64;
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+
+    assert_int_equal(net_raise_descriptor_limit(32), (long)rl.rlim_cur);
+    if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max > 100) {
+        assert_int_equal(net_raise_descriptor_limit(100), 100);
+        assert_int_equal(net_raise_descriptor_limit((long)rl.rlim_max + 1),
+                         (long)rl.rlim_max);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -107,6 +125,7 @@ int main(void)
         cmocka_unit_test(unknown_host),
         cmocka_unit_test(connect_times_out),
         cmocka_unit_test(bad_listen_address),
+        cmocka_unit_test(descriptor_limit_rises_to_the_hard_one),
     };
     return cmocka_run_group_tests_name("net", tests, NULL, NULL);
 }
