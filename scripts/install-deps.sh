@@ -2,16 +2,49 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Install the Debian packages shellwire needs, only those that are missing.
 # apt-get as root, through sudo otherwise; says what it installs.
-#   scripts/install-deps.sh          install what is missing
-#   scripts/install-deps.sh --list   print the package list
+#   scripts/install-deps.sh            build + test + peers (make check, make demo)
+#   scripts/install-deps.sh GROUP...   only those groups: build test peers tools lab
+#   scripts/install-deps.sh --list [GROUP...]   print the package list
 set -eu
 
-PACKAGES="make gcc clang pkg-config libtelnet-dev libreadline-dev
-libssh2-1-dev libssh-dev libcrypt-dev openssh-server openssh-client
-inetutils-telnet inetutils-telnetd inetutils-inetd libcmocka-dev
-python3 python3-pytest python3-pexpect python3-yaml dash libclang-rt-14-dev"
+# To build the programs.
+BUILD="make gcc pkg-config libtelnet-dev libreadline-dev libssh2-1-dev
+libssh-dev libcrypt-dev"
+# To run the tests and the lessons: the servers and clients they meet.
+TEST="clang libclang-rt-14-dev libcmocka-dev python3 python3-pytest
+python3-pexpect python3-yaml dash openssh-server openssh-client
+inetutils-telnet inetutils-telnetd inetutils-inetd"
+# Other people's SSH and Telnet software, for the interop suite.
+PEERS="dropbear-bin putty-tools python3-paramiko busybox-static"
+# Pictures, plots and man pages: make bench, the trace lesson, make install.
+TOOLS="librsvg2-bin libxml2-utils gnuplot-nox help2man"
+# The Docker lab (make lab, and its test in make check where Docker can run).
+LAB="docker.io docker-compose debootstrap"
 
+groups="$*"
+list=0
 if [ "${1:-}" = "--list" ]; then
+    list=1
+    shift
+    groups="$*"
+fi
+[ -n "$groups" ] || groups="build test peers tools"
+PACKAGES=""
+for group in $groups; do
+    case "$group" in
+    build) PACKAGES="$PACKAGES $BUILD" ;;
+    test) PACKAGES="$PACKAGES $TEST" ;;
+    peers) PACKAGES="$PACKAGES $PEERS" ;;
+    tools) PACKAGES="$PACKAGES $TOOLS" ;;
+    lab) PACKAGES="$PACKAGES $LAB" ;;
+    *)
+        echo "install-deps: no such group: $group (build test peers tools lab)" >&2
+        exit 2
+        ;;
+    esac
+done
+
+if [ "$list" -eq 1 ]; then
     # shellcheck disable=SC2086  # one line, words split on purpose
     echo $PACKAGES
     exit 0
