@@ -73,12 +73,24 @@ QAR = @printf '  AR      %s\n' $@;
 endif
 
 BIN        := $(BUILD)/bin
-COMMON_SRC := $(sort $(wildcard common/*.c))
-COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/obj/%.o)
-COMMON_LIB := $(BUILD)/libshellwire.a
 # A program is PROG.c, or every .c file in the folder PROG/.
 prog_src    = $(wildcard $(1).c $(1)/*.c)
 prog_obj    = $(patsubst %.c,$(BUILD)/obj/%.o,$(call prog_src,$(1)))
+PROGRAM_SRC := $(foreach p,$(PROGRAMS),$(call prog_src,$(p)))
+# Three libraries, arrows pointing down: a family's code (the .c files of
+# telnet_tools/ or ssh_tools/ that are no program) and common/, which both
+# families use.  A program links its own family's and common/.
+COMMON_SRC := $(sort $(wildcard common/*.c))
+TELNET_SRC := $(sort $(filter-out $(PROGRAM_SRC),$(wildcard telnet_tools/*.c)))
+SSH_SRC    := $(sort $(filter-out $(PROGRAM_SRC),$(wildcard ssh_tools/*.c)))
+COMMON_LIB := $(BUILD)/lib/common.a
+TELNET_LIB := $(BUILD)/lib/telnet_tools.a
+SSH_LIB    := $(BUILD)/lib/ssh_tools.a
+LIB_SRC    := $(COMMON_SRC) $(TELNET_SRC) $(SSH_SRC)
+family_lib  = $(if $(filter telnet_tools/%,$(1)),$(TELNET_LIB)) \
+	$(if $(filter ssh_tools/%,$(1)),$(SSH_LIB))
+# Tests and benchmarks may use any of the three.
+ALL_LIBS   := $(TELNET_LIB) $(SSH_LIB) $(COMMON_LIB)
 BINS       := $(foreach p,$(PROGRAMS),$(BIN)/$(notdir $(p)))
 UNIT_SRC   := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -103,7 +115,8 @@ FUZZ_EXTRA_fuzz_telnet_session := telnet_tools/telnet_server/negotiate.c \
 all: $(BINS)
 
 define link_program
-$(BIN)/$(notdir $(1)): $(call prog_obj,$(1)) $(COMMON_LIB)
+$(BIN)/$(notdir $(1)): $(call prog_obj,$(1)) $(call family_lib,$(1)) \
+		$(COMMON_LIB)
 	@mkdir -p $$(@D)
 	$$(QLD)$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LIBS)
 endef
@@ -113,15 +126,19 @@ $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(QCC)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
-$(COMMON_LIB): $(COMMON_OBJ)
+lib_obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+$(COMMON_LIB): $(call lib_obj,$(COMMON_SRC))
+$(TELNET_LIB): $(call lib_obj,$(TELNET_SRC))
+$(SSH_LIB): $(call lib_obj,$(SSH_SRC))
+$(ALL_LIBS):
 	@mkdir -p $(@D)
 	$(QAR)rm -f $@ && $(AR) rcs $@ $^
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(COMMON_LIB)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(ALL_LIBS)
 	@mkdir -p $(@D)
 	$(QLD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
 
-$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(COMMON_LIB)
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(ALL_LIBS)
 	@mkdir -p $(@D)
 	$(QLD)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -129,7 +146,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(COMMON_LIB)
 fuzz_extra_obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(FUZZ_EXTRA_$(1)))
 .SECONDEXPANSION:
 $(BUILD)/fuzzers/%: $(BUILD)/obj/tests/fuzz/%.o \
-		$$(call fuzz_extra_obj,$$*) $(COMMON_LIB)
+		$$(call fuzz_extra_obj,$$*) $(ALL_LIBS)
 	@mkdir -p $(@D)
 	$(QLD)$(CC) $(ALL_LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
 
@@ -167,7 +184,7 @@ fuzz-bins: $(FUZZ_BINS)
 # Warning check with a second compiler: compile every source, link nothing.
 compile-only:
 	$(Q)if command -v $(CC) >/dev/null; then \
-		for f in $(COMMON_SRC) $(foreach p,$(PROGRAMS),$(call prog_src,$(p))) \
+		for f in $(LIB_SRC) $(PROGRAM_SRC) \
 			$(UNIT_SRC) $(wildcard bench/*.c); do \
 			$(CC) $(ALL_CFLAGS) -fsyntax-only $$f || exit 1; \
 		done; echo "  $(CC): every source compiles warning-clean"; \
@@ -192,8 +209,8 @@ lint:
 	$(Q)scripts/lint.sh
 
 format:
-	$(Q)clang-format -i $(COMMON_SRC) $(wildcard common/*.h) \
-		$(foreach p,$(PROGRAMS),$(call prog_src,$(p))) $(UNIT_SRC)
+	$(Q)clang-format -i $(LIB_SRC) $(PROGRAM_SRC) $(UNIT_SRC) \
+		$(wildcard common/*.h telnet_tools/*.h ssh_tools/*.h)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin

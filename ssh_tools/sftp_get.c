@@ -36,8 +36,8 @@
 
 #include "common/cli.h"
 #include "common/net.h"
-#include "common/progress.h"
-#include "common/ssh2s.h"
+#include "ssh_tools/progress.h"
+#include "ssh_tools/ssh2_session.h"
 
 #define USAGE                                                                  \
     "usage: sftp_get [options] HOST USER PATH...\n"                            \
@@ -53,21 +53,21 @@ static volatile sig_atomic_t temp_exists;
 static void print_usage(void);
 static void remove_temp_on_signals(void);
 static void on_signal(int signo);
-static int download(struct ssh2s *ssh, LIBSSH2_SFTP *sftp, const char *path,
+static int download(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp, const char *path,
                     char *buffer);
 static const char *local_name(const char *path);
-static int copy_file(struct ssh2s *ssh, LIBSSH2_SFTP *sftp,
+static int copy_file(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp,
                      LIBSSH2_SFTP_HANDLE *remote, const char *path, int fd,
                      char *buffer);
 static int keep_file(int fd, const char *name, int status);
-static int sftp_fail(struct ssh2s *ssh, LIBSSH2_SFTP *sftp, const char *what,
+static int sftp_fail(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp, const char *what,
                      const char *path);
 
 int main(int argc, char **argv)
 {
-    struct ssh2s_options opts;
+    struct ssh2_options opts;
     int next;
-    int status = ssh2s_command_line(argc, argv, "sftp_get", USAGE, print_usage,
+    int status = ssh2_command_line(argc, argv, "sftp_get", USAGE, print_usage,
                                     1, &opts, &next);
     if (status >= 0) {
         return status; /* --help, --version or a usage error */
@@ -83,14 +83,14 @@ int main(int argc, char **argv)
     }
     remove_temp_on_signals();
 
-    struct ssh2s ssh;
+    struct ssh2_session ssh;
     LIBSSH2_SFTP *sftp = NULL;
     int failed = 0;
-    status = ssh2s_open(&opts, &ssh);
+    status = ssh2_open(&opts, &ssh);
     /* RFC 4254 6.5: a session channel with the "sftp" subsystem. */
     if (status == CLI_EXIT_OK &&
         (sftp = libssh2_sftp_init(ssh.session)) == NULL) {
-        status = ssh2s_fail(ssh.session, "starting SFTP");
+        status = ssh2_fail(ssh.session, "starting SFTP");
     }
     for (int i = next; status == CLI_EXIT_OK && i < argc; i++) {
         int result = download(&ssh, sftp, argv[i], buffer);
@@ -101,7 +101,7 @@ int main(int argc, char **argv)
     if (sftp != NULL) {
         libssh2_sftp_shutdown(sftp);
     }
-    ssh2s_close(&ssh, "sftp_get: done");
+    ssh2_close(&ssh, "sftp_get: done");
     free(buffer);
     return status == CLI_EXIT_OK && failed ? CLI_EXIT_FAILURE : status;
 }
@@ -112,7 +112,7 @@ static void print_usage(void)
            "Download each PATH over SFTP into the current directory, under "
            "its base\nname, showing the progress.\n\n",
            USAGE);
-    ssh2s_print_options(stdout);
+    ssh2_print_options(stdout);
     puts("");
     cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_HOSTKEY);
     puts("  (1 also when any file could not be downloaded)");
@@ -143,7 +143,7 @@ static void on_signal(int signo)
  * PATH into ./basename: open it remotely, write a temporary file, rename.
  * CLI_EXIT_FAILURE for this file only; other statuses end the session.
  */
-static int download(struct ssh2s *ssh, LIBSSH2_SFTP *sftp, const char *path,
+static int download(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp, const char *path,
                     char *buffer)
 {
     const char *name = local_name(path);
@@ -187,7 +187,7 @@ static const char *local_name(const char *path)
 }
 
 /* The read/write loop: each read asks for up to a whole BUFFER. */
-static int copy_file(struct ssh2s *ssh, LIBSSH2_SFTP *sftp,
+static int copy_file(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp,
                      LIBSSH2_SFTP_HANDLE *remote, const char *path, int fd,
                      char *buffer)
 {
@@ -246,7 +246,7 @@ static int keep_file(int fd, const char *name, int status)
  * One line about PATH: the server's SSH_FX_* status (this file failed), or
  * the connection's trouble (the session is over).
  */
-static int sftp_fail(struct ssh2s *ssh, LIBSSH2_SFTP *sftp, const char *what,
+static int sftp_fail(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp, const char *what,
                      const char *path)
 {
     static const char *const reasons[] = {"ok",
@@ -260,7 +260,7 @@ static int sftp_fail(struct ssh2s *ssh, LIBSSH2_SFTP *sftp, const char *what,
                                           "operation unsupported"};
     if (libssh2_session_last_errno(ssh->session) !=
         LIBSSH2_ERROR_SFTP_PROTOCOL) {
-        int status = ssh2s_fail(ssh->session, path);
+        int status = ssh2_fail(ssh->session, path);
         /* Not a file's fault: stop, whatever libssh2 called it. */
         return status == CLI_EXIT_FAILURE ? CLI_EXIT_CLOSED : status;
     }

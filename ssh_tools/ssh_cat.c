@@ -21,7 +21,7 @@
 #include <libssh2.h>
 
 #include "common/cli.h"
-#include "common/ssh2s.h"
+#include "ssh_tools/ssh2_session.h"
 
 #define USAGE                                                                  \
     "usage: ssh_cat [options] HOST USER\n"                                     \
@@ -31,26 +31,26 @@
 #define REPLY_SIZE (2 * sizeof MESSAGE)
 
 static void print_usage(void);
-static int echo_through_cat(struct ssh2s *ssh);
-static int read_until_close(struct ssh2s *ssh, LIBSSH2_CHANNEL *channel,
+static int echo_through_cat(struct ssh2_session *ssh);
+static int read_until_close(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel,
                             char *reply, size_t size, size_t *len);
 
 int main(int argc, char **argv)
 {
-    struct ssh2s_options opts;
+    struct ssh2_options opts;
     int next;
-    int status = ssh2s_command_line(argc, argv, "ssh_cat", USAGE, print_usage,
+    int status = ssh2_command_line(argc, argv, "ssh_cat", USAGE, print_usage,
                                     0, &opts, &next);
     if (status >= 0) {
         return status; /* --help, --version or a usage error */
     }
 
-    struct ssh2s ssh;
-    status = ssh2s_open(&opts, &ssh);
+    struct ssh2_session ssh;
+    status = ssh2_open(&opts, &ssh);
     if (status == CLI_EXIT_OK) {
         status = echo_through_cat(&ssh);
     }
-    ssh2s_close(&ssh, "ssh_cat: done");
+    ssh2_close(&ssh, "ssh_cat: done");
     return status;
 }
 
@@ -60,21 +60,21 @@ static void print_usage(void)
            "Run `cat` on the server, send it one line and EOF, and print "
            "what it sent\nback once the channel is closed.\n\n",
            USAGE);
-    ssh2s_print_options(stdout);
+    ssh2_print_options(stdout);
     puts("");
     cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_HOSTKEY);
     puts("  (1 also when cat exits with a status other than 0)");
 }
 
 /* Conch's CatChannel: channelOpen, exec, write, sendEOF, closed. */
-static int echo_through_cat(struct ssh2s *ssh)
+static int echo_through_cat(struct ssh2_session *ssh)
 {
     char reply[REPLY_SIZE];
     size_t len = 0;
     int status = CLI_EXIT_FAILURE;
     LIBSSH2_CHANNEL *channel = libssh2_channel_open_session(ssh->session);
     if (channel == NULL) {
-        return ssh2s_fail(ssh->session, "opening a channel");
+        return ssh2_fail(ssh->session, "opening a channel");
     }
     /* cat's stderr, if any, comes back with its output. */
     libssh2_channel_handle_extended_data2(channel,
@@ -82,7 +82,7 @@ static int echo_through_cat(struct ssh2s *ssh)
     if (libssh2_channel_exec(channel, "cat") != 0 ||
         libssh2_channel_write(channel, MESSAGE, strlen(MESSAGE)) < 0 ||
         libssh2_channel_send_eof(channel) != 0) {
-        status = ssh2s_fail(ssh->session, "talking to cat");
+        status = ssh2_fail(ssh->session, "talking to cat");
         goto out;
     }
     status = read_until_close(ssh, channel, reply, sizeof reply, &len);
@@ -101,14 +101,14 @@ out:
 }
 
 /* Read until the server's EOF, then close both ways (RFC 4254 5.3). */
-static int read_until_close(struct ssh2s *ssh, LIBSSH2_CHANNEL *channel,
+static int read_until_close(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel,
                             char *reply, size_t size, size_t *len)
 {
     ssize_t n;
     while (*len < size && (n = libssh2_channel_read(channel, reply + *len,
                                                     size - *len)) != 0) {
         if (n < 0) {
-            return ssh2s_fail(ssh->session, "reading from cat");
+            return ssh2_fail(ssh->session, "reading from cat");
         }
         *len += (size_t)n;
     }
@@ -118,7 +118,7 @@ static int read_until_close(struct ssh2s *ssh, LIBSSH2_CHANNEL *channel,
     }
     if (libssh2_channel_close(channel) != 0 ||
         libssh2_channel_wait_closed(channel) != 0) {
-        return ssh2s_fail(ssh->session, "closing the channel");
+        return ssh2_fail(ssh->session, "closing the channel");
     }
     return CLI_EXIT_OK;
 }

@@ -25,7 +25,7 @@
 
 #include "common/cli.h"
 #include "common/repr.h"
-#include "common/ssh2s.h"
+#include "ssh_tools/ssh2_session.h"
 
 #define USAGE                                                                  \
     "usage: ssh_commands [options] HOST USER [COMMAND...]\n"                   \
@@ -44,20 +44,20 @@ static const char *const default_commands[] = {"echo Hello, world!", "uname",
                                                "uptime"};
 
 static void print_usage(void);
-static int run_command(struct ssh2s *ssh, const char *command, int *failed);
-static int read_output(struct ssh2s *ssh, LIBSSH2_CHANNEL *channel,
+static int run_command(struct ssh2_session *ssh, const char *command, int *failed);
+static int read_output(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel,
                        struct buffer out[2]);
 static int append(struct buffer *b, const char *data, size_t len);
-static int wait_socket(struct ssh2s *ssh);
+static int wait_socket(struct ssh2_session *ssh);
 static int print_bytes(const char *label, const struct buffer *b);
-static void print_exit(struct ssh2s *ssh, LIBSSH2_CHANNEL *channel,
+static void print_exit(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel,
                        int *failed);
 
 int main(int argc, char **argv)
 {
-    struct ssh2s_options opts;
+    struct ssh2_options opts;
     int next;
-    int status = ssh2s_command_line(argc, argv, "ssh_commands", USAGE,
+    int status = ssh2_command_line(argc, argv, "ssh_commands", USAGE,
                                     print_usage, 1, &opts, &next);
     if (status >= 0) {
         return status; /* --help, --version or a usage error */
@@ -72,13 +72,13 @@ int main(int argc, char **argv)
     setvbuf(stdout, NULL, _IOLBF, 0);
 
     /* Connect, check the host key, log in: once for all commands. */
-    struct ssh2s ssh;
+    struct ssh2_session ssh;
     int failed = 0;
-    status = ssh2s_open(&opts, &ssh);
+    status = ssh2_open(&opts, &ssh);
     for (int i = 0; status == CLI_EXIT_OK && i < count; i++) {
         status = run_command(&ssh, commands[i], &failed);
     }
-    ssh2s_close(&ssh, "ssh_commands: done");
+    ssh2_close(&ssh, "ssh_commands: done");
     if (status == CLI_EXIT_OK && failed) {
         status = CLI_EXIT_FAILURE;
     }
@@ -93,23 +93,23 @@ static void print_usage(void)
            "channel of one SSH session and print its output as a quoted "
            "string.\n\n",
            USAGE);
-    ssh2s_print_options(stdout);
+    ssh2_print_options(stdout);
     puts("");
     cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_HOSTKEY);
     puts("  (1 also when a command exits with a status other than 0)");
 }
 
 /* Open a channel, exec COMMAND, print what it said, close the channel. */
-static int run_command(struct ssh2s *ssh, const char *command, int *failed)
+static int run_command(struct ssh2_session *ssh, const char *command, int *failed)
 {
     struct buffer out[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
     int status = CLI_EXIT_FAILURE;
     LIBSSH2_CHANNEL *channel = libssh2_channel_open_session(ssh->session);
     if (channel == NULL) {
-        return ssh2s_fail(ssh->session, "opening a channel");
+        return ssh2_fail(ssh->session, "opening a channel");
     }
     if (libssh2_channel_exec(channel, command) != 0) {
-        status = ssh2s_fail(ssh->session, "exec request");
+        status = ssh2_fail(ssh->session, "exec request");
         goto out;
     }
     status = read_output(ssh, channel, out);
@@ -119,7 +119,7 @@ static int run_command(struct ssh2s *ssh, const char *command, int *failed)
     /* Both sides send CHANNEL_CLOSE; the exit status came before it. */
     if (libssh2_channel_close(channel) != 0 ||
         libssh2_channel_wait_closed(channel) != 0) {
-        status = ssh2s_fail(ssh->session, "closing the channel");
+        status = ssh2_fail(ssh->session, "closing the channel");
         goto out;
     }
     if (print_bytes("", &out[STDOUT]) < 0 ||
@@ -143,7 +143,7 @@ out:
  * libssh2's queue.  A read of 0 bytes is not the end: only
  * libssh2_channel_eof() says that.
  */
-static int read_output(struct ssh2s *ssh, LIBSSH2_CHANNEL *channel,
+static int read_output(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel,
                        struct buffer out[2])
 {
     char chunk[CHUNK];
@@ -158,7 +158,7 @@ static int read_output(struct ssh2s *ssh, LIBSSH2_CHANNEL *channel,
                 got = 1;
                 status = append(&out[stream], chunk, (size_t)n);
             } else if (n < 0 && n != LIBSSH2_ERROR_EAGAIN) {
-                status = ssh2s_fail(ssh->session, "reading the output");
+                status = ssh2_fail(ssh->session, "reading the output");
             }
         }
         if (status != CLI_EXIT_OK || (!got && libssh2_channel_eof(channel))) {
@@ -195,7 +195,7 @@ static int append(struct buffer *b, const char *data, size_t len)
 }
 
 /* Sleep until the socket can go the way libssh2 was blocked on. */
-static int wait_socket(struct ssh2s *ssh)
+static int wait_socket(struct ssh2_session *ssh)
 {
     int directions = libssh2_session_block_directions(ssh->session);
     struct pollfd p = {.fd = ssh->fd, .events = POLLIN};
@@ -222,7 +222,7 @@ static int print_bytes(const char *label, const struct buffer *b)
 }
 
 /* RFC 4254 6.10: "exit-status", or "exit-signal" if it was killed. */
-static void print_exit(struct ssh2s *ssh, LIBSSH2_CHANNEL *channel, int *failed)
+static void print_exit(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel, int *failed)
 {
     char *signal = NULL;
     libssh2_channel_get_exit_signal(channel, &signal, NULL, NULL, NULL, NULL,

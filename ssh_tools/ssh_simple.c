@@ -25,7 +25,7 @@
 #include <libssh2.h>
 
 #include "common/cli.h"
-#include "common/ssh2s.h"
+#include "ssh_tools/ssh2_session.h"
 
 #define USAGE                                                                  \
     "usage: ssh_simple [options] HOST USER\n"                                  \
@@ -36,27 +36,27 @@
 #define CHUNK         4096
 
 static void print_usage(void);
-static int talk_to_shell(struct ssh2s *ssh);
-static int open_shell(struct ssh2s *ssh, LIBSSH2_CHANNEL *channel);
-static int copy_to_stdout(struct ssh2s *ssh, LIBSSH2_CHANNEL *channel);
+static int talk_to_shell(struct ssh2_session *ssh);
+static int open_shell(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel);
+static int copy_to_stdout(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel);
 
 int main(int argc, char **argv)
 {
-    struct ssh2s_options opts;
+    struct ssh2_options opts;
     int next;
-    int status = ssh2s_command_line(argc, argv, "ssh_simple", USAGE,
+    int status = ssh2_command_line(argc, argv, "ssh_simple", USAGE,
                                     print_usage, 0, &opts, &next);
     if (status >= 0) {
         return status; /* --help, --version or a usage error */
     }
 
-    /* Connect, check the host key, log in (common/ssh2s.c). */
-    struct ssh2s ssh;
-    status = ssh2s_open(&opts, &ssh);
+    /* Connect, check the host key, log in (ssh_tools/ssh2_session.c). */
+    struct ssh2_session ssh;
+    status = ssh2_open(&opts, &ssh);
     if (status == CLI_EXIT_OK) {
         status = talk_to_shell(&ssh);
     }
-    ssh2s_close(&ssh, "ssh_simple: done");
+    ssh2_close(&ssh, "ssh_simple: done");
     return status;
 }
 
@@ -68,17 +68,17 @@ static void print_usage(void)
            "world` and `exit` into it, and print everything that comes "
            "back.\n\n",
            USAGE);
-    ssh2s_print_options(stdout);
+    ssh2_print_options(stdout);
     puts("");
     cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_HOSTKEY);
 }
 
 /* Open the channel, type into the shell, print what it says until EOF. */
-static int talk_to_shell(struct ssh2s *ssh)
+static int talk_to_shell(struct ssh2_session *ssh)
 {
     LIBSSH2_CHANNEL *channel = libssh2_channel_open_session(ssh->session);
     if (channel == NULL) {
-        return ssh2s_fail(ssh->session, "opening a channel");
+        return ssh2_fail(ssh->session, "opening a channel");
     }
     int status = open_shell(ssh, channel);
     if (status != CLI_EXIT_OK) {
@@ -86,13 +86,13 @@ static int talk_to_shell(struct ssh2s *ssh)
     }
     /* Typed all at once: the terminal holds it until the shell reads. */
     if (libssh2_channel_write(channel, TYPED, strlen(TYPED)) < 0) {
-        status = ssh2s_fail(ssh->session, "typing into the shell");
+        status = ssh2_fail(ssh->session, "typing into the shell");
         goto out;
     }
     status = copy_to_stdout(ssh, channel);
     if (status == CLI_EXIT_OK && (libssh2_channel_close(channel) != 0 ||
                                   libssh2_channel_wait_closed(channel) != 0)) {
-        status = ssh2s_fail(ssh->session, "closing the channel");
+        status = ssh2_fail(ssh->session, "closing the channel");
     }
 out:
     libssh2_channel_free(channel);
@@ -100,13 +100,13 @@ out:
 }
 
 /* RFC 4254 6.2 "pty-req", then 6.5 "shell": a login, as ssh(1) gives. */
-static int open_shell(struct ssh2s *ssh, LIBSSH2_CHANNEL *channel)
+static int open_shell(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel)
 {
     if (libssh2_channel_request_pty(channel, TERMINAL_TYPE) != 0) {
-        return ssh2s_fail(ssh->session, "asking for a pseudo-terminal");
+        return ssh2_fail(ssh->session, "asking for a pseudo-terminal");
     }
     if (libssh2_channel_shell(channel) != 0) {
-        return ssh2s_fail(ssh->session, "starting the shell");
+        return ssh2_fail(ssh->session, "starting the shell");
     }
     return CLI_EXIT_OK;
 }
@@ -117,13 +117,13 @@ static int open_shell(struct ssh2s *ssh, LIBSSH2_CHANNEL *channel)
  * data (no extended data to read apart).  A read of 0 bytes is the end
  * only when libssh2_channel_eof() agrees.
  */
-static int copy_to_stdout(struct ssh2s *ssh, LIBSSH2_CHANNEL *channel)
+static int copy_to_stdout(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel)
 {
     char chunk[CHUNK];
     for (;;) {
         ssize_t n = libssh2_channel_read(channel, chunk, sizeof chunk);
         if (n < 0) {
-            return ssh2s_fail(ssh->session, "reading from the shell");
+            return ssh2_fail(ssh->session, "reading from the shell");
         }
         if (n == 0 && libssh2_channel_eof(channel)) {
             return CLI_EXIT_OK;

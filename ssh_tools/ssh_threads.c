@@ -32,7 +32,7 @@
 #include <libssh2.h>
 
 #include "common/cli.h"
-#include "common/ssh2s.h"
+#include "ssh_tools/ssh2_session.h"
 
 #define USAGE                                                                  \
     "usage: ssh_threads [options] HOST USER [COMMAND...]\n"                    \
@@ -57,19 +57,19 @@ static const char *const default_commands[] = {
 };
 
 static void print_usage(void);
-static int run_all(struct ssh2s *ssh, struct job *jobs, int count);
-static int start_job(struct ssh2s *ssh, struct job *job, int open);
-static int read_lines(struct ssh2s *ssh, struct job *job, int *got);
+static int run_all(struct ssh2_session *ssh, struct job *jobs, int count);
+static int start_job(struct ssh2_session *ssh, struct job *job, int open);
+static int read_lines(struct ssh2_session *ssh, struct job *job, int *got);
 static void print_line(struct job *job);
 static int any_pending(const struct job *jobs, int count);
-static int wait_socket(struct ssh2s *ssh);
-static int finish_job(struct ssh2s *ssh, struct job *job, int *failed);
+static int wait_socket(struct ssh2_session *ssh);
+static int finish_job(struct ssh2_session *ssh, struct job *job, int *failed);
 
 int main(int argc, char **argv)
 {
-    struct ssh2s_options opts;
+    struct ssh2_options opts;
     int next;
-    int status = ssh2s_command_line(argc, argv, "ssh_threads", USAGE,
+    int status = ssh2_command_line(argc, argv, "ssh_threads", USAGE,
                                     print_usage, 1, &opts, &next);
     if (status >= 0) {
         return status; /* --help, --version or a usage error */
@@ -88,8 +88,8 @@ int main(int argc, char **argv)
         jobs[i].command = commands[i];
     }
 
-    struct ssh2s ssh;
-    status = ssh2s_open(&opts, &ssh);
+    struct ssh2_session ssh;
+    status = ssh2_open(&opts, &ssh);
     if (status == CLI_EXIT_OK) {
         status = run_all(&ssh, jobs, count);
     }
@@ -98,7 +98,7 @@ int main(int argc, char **argv)
             libssh2_channel_free(jobs[i].channel);
         }
     }
-    ssh2s_close(&ssh, "ssh_threads: done");
+    ssh2_close(&ssh, "ssh_threads: done");
     free(jobs);
     return status;
 }
@@ -111,14 +111,14 @@ static void print_usage(void)
            "Default: the book's\n'echo One;sleep 2;echo Two;sleep 1;echo "
            "Three' and\n'echo A;sleep 1;echo B;sleep 2;echo C'.\n\n",
            USAGE);
-    ssh2s_print_options(stdout);
+    ssh2_print_options(stdout);
     puts("");
     cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_HOSTKEY);
     puts("  (1 also when a command exits with a status other than 0)");
 }
 
 /* Start every command, then read whichever has output until all end. */
-static int run_all(struct ssh2s *ssh, struct job *jobs, int count)
+static int run_all(struct ssh2_session *ssh, struct job *jobs, int count)
 {
     int status = CLI_EXIT_OK, running = count;
     /* Opening is a request and a reply each: one at a time, blocking. */
@@ -153,7 +153,7 @@ static int run_all(struct ssh2s *ssh, struct job *jobs, int count)
  * channels already open.  A server may limit them: OpenSSH's sshd refuses
  * the eleventh (MaxSessions 10).
  */
-static int start_job(struct ssh2s *ssh, struct job *job, int open)
+static int start_job(struct ssh2_session *ssh, struct job *job, int open)
 {
     job->channel = libssh2_channel_open_session(ssh->session);
     if (job->channel == NULL && open > 0 &&
@@ -165,13 +165,13 @@ static int start_job(struct ssh2s *ssh, struct job *job, int open)
         return CLI_EXIT_FAILURE;
     }
     if (job->channel == NULL) {
-        return ssh2s_fail(ssh->session, "opening a channel");
+        return ssh2_fail(ssh->session, "opening a channel");
     }
     /* Each command's stderr is printed with its stdout. */
     libssh2_channel_handle_extended_data2(job->channel,
                                           LIBSSH2_CHANNEL_EXTENDED_DATA_MERGE);
     if (libssh2_channel_exec(job->channel, job->command) != 0) {
-        return ssh2s_fail(ssh->session, "exec request");
+        return ssh2_fail(ssh->session, "exec request");
     }
     return CLI_EXIT_OK;
 }
@@ -180,7 +180,7 @@ static int start_job(struct ssh2s *ssh, struct job *job, int open)
  * Read what JOB's channel has now, printing each complete line; at EOF
  * print the unfinished one too.  *GOT is set when anything came.
  */
-static int read_lines(struct ssh2s *ssh, struct job *job, int *got)
+static int read_lines(struct ssh2_session *ssh, struct job *job, int *got)
 {
     for (;;) {
         char *end = job->line + job->len;
@@ -191,7 +191,7 @@ static int read_lines(struct ssh2s *ssh, struct job *job, int *got)
             return CLI_EXIT_OK;
         }
         if (n < 0) {
-            return ssh2s_fail(ssh->session, "reading output");
+            return ssh2_fail(ssh->session, "reading output");
         }
         if (n == 0) {
             print_line(job);
@@ -243,7 +243,7 @@ static int any_pending(const struct job *jobs, int count)
 }
 
 /* Sleep until the socket can go the way libssh2 was blocked on. */
-static int wait_socket(struct ssh2s *ssh)
+static int wait_socket(struct ssh2_session *ssh)
 {
     int directions = libssh2_session_block_directions(ssh->session);
     struct pollfd p = {.fd = ssh->fd, .events = POLLIN};
@@ -259,11 +259,11 @@ static int wait_socket(struct ssh2s *ssh)
 
 /* Close JOB's channel (RFC 4254 5.3); a failed or killed command sets
  * *FAILED. */
-static int finish_job(struct ssh2s *ssh, struct job *job, int *failed)
+static int finish_job(struct ssh2_session *ssh, struct job *job, int *failed)
 {
     if (libssh2_channel_close(job->channel) != 0 ||
         libssh2_channel_wait_closed(job->channel) != 0) {
-        return ssh2s_fail(ssh->session, "closing a channel");
+        return ssh2_fail(ssh->session, "closing a channel");
     }
     /* RFC 4254 6.10: "exit-signal" instead of "exit-status" if killed. */
     char *signal = NULL;

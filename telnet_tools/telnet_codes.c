@@ -32,8 +32,8 @@
 #include "common/cli.h"
 #include "common/prompt.h"
 #include "common/repr.h"
-#include "common/tn_names.h"
-#include "common/tn_session.h"
+#include "telnet_tools/tn_names.h"
+#include "telnet_tools/tn_session.h"
 
 #define USAGE                                                                  \
     "usage: telnet_codes [-p PORT] [-T NAME] [-c COMMAND] [-t SECONDS]\n"      \

@@ -25,7 +25,7 @@
 
 #include "common/cli.h"
 #include "common/prompt.h"
-#include "common/tn_session.h"
+#include "telnet_tools/tn_session.h"
 
 #define USAGE                                                                  \
     "usage: telnet_login [-d] [-p PORT] [-c COMMAND] [-t SECONDS]\n"           \

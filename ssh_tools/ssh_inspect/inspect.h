@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "common/ssh2s.h"
+#include "ssh_tools/ssh2_session.h"
 #include "kexinit.h"
 
 /* Exit statuses beyond common/cli.h's, one per way a server can fail us. */
@@ -28,7 +28,7 @@ struct inspection {
     const char *user; /* NULL: do not ask for authentication methods */
     const char *known_hosts;
     char *known_hosts_default; /* ~/.ssh/known_hosts, when not given */
-    char known_name[SSH2S_HOST_NAME_SIZE]; /* "[host]:port" in that file */
+    char known_name[SSH2_HOST_NAME_SIZE]; /* "[host]:port" in that file */
     int timeout_ms;
     /* Step 1, in the clear: the server's lines and first packet. */
     char *pre_banner; /* lines sent before the identification, raw */
@@ -38,7 +38,7 @@ struct inspection {
     /* Step 2, from libssh2 (NULL where it did not get that far). */
     char *chosen[CHOSEN_METHODS];
     const char *key_type;
-    char fingerprint[SSH2S_FINGERPRINT_SIZE]; /* "SHA256:..." */
+    char fingerprint[SSH2_FINGERPRINT_SIZE]; /* "SHA256:..." */
     const char *known;  /* "known", "not known", "CHANGED", "unreadable" */
     long changed_line;  /* the known_hosts line that disagrees, or 0 */
     char *auth_methods; /* comma-separated, from the server */

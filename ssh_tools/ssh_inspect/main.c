@@ -27,7 +27,7 @@
 #include <libssh2.h>
 
 #include "common/cli.h"
-#include "common/ssh2s.h"
+#include "ssh_tools/ssh2_session.h"
 #include "inspect.h"
 
 #define USAGE                                                                  \
@@ -183,7 +183,7 @@ static int parse_operands(int argc, char **argv, struct inspection *in)
 /* OpenSSH's own file, ~/.ssh/known_hosts ($HOME, else the passwd entry's). */
 static int set_default_known_hosts(struct inspection *in)
 {
-    const char *home = ssh2s_home_dir();
+    const char *home = ssh2_home_dir();
     if (home == NULL) {
         warnx("no home directory: name a file with --known-hosts");
         return -1;

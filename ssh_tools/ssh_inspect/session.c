@@ -8,7 +8,7 @@
  * the server proved it holds, whether known_hosts vouches for that key,
  * and which ways of logging in the server offers USER (RFC 4252 section
  * 5.2: a "none" request is answered with that list).  The host-key and
- * known_hosts rules are common/ssh2s.c's, so that we see what our own
+ * known_hosts rules are ssh_tools/ssh2_session.c's, so that we see what our own
  * clients (and OpenSSH's ssh) would see.
  */
 #include <err.h>
@@ -21,7 +21,7 @@
 
 #include "common/cli.h"
 #include "common/net.h"
-#include "common/ssh2s.h"
+#include "ssh_tools/ssh2_session.h"
 #include "inspect.h"
 
 /* Room for every host-key method name libssh2 1.10 knows. */
@@ -50,7 +50,7 @@ int inspect_session(struct inspection *in)
         goto out;
     }
     if (libssh2_session_handshake(session, fd) != 0) {
-        status = ssh2s_fail(session, "SSH handshake");
+        status = ssh2_fail(session, "SSH handshake");
         goto out;
     }
     status = read_chosen(session, in);
@@ -77,17 +77,17 @@ out:
 static int prefer_known_types(LIBSSH2_SESSION *session, struct inspection *in)
 {
     char methods[HOSTKEY_METHODS_SIZE];
-    if (ssh2s_known_host_name(in->host, in->port_number, in->known_name,
+    if (ssh2_known_host_name(in->host, in->port_number, in->known_name,
                               sizeof(in->known_name)) < 0) {
         warnx("host name too long: %s", in->host);
         return CLI_EXIT_USAGE;
     }
     unsigned known =
-        ssh2s_known_types(session, in->known_hosts, in->known_name);
-    if (ssh2s_hostkey_preference(known, methods, sizeof(methods)) < 0 ||
+        ssh2_known_types(session, in->known_hosts, in->known_name);
+    if (ssh2_hostkey_preference(known, methods, sizeof(methods)) < 0 ||
         libssh2_session_method_pref(session, LIBSSH2_METHOD_HOSTKEY, methods) !=
             0) {
-        return ssh2s_fail(session, "host-key preference");
+        return ssh2_fail(session, "host-key preference");
     }
     return CLI_EXIT_OK;
 }
@@ -98,7 +98,7 @@ static int read_chosen(LIBSSH2_SESSION *session, struct inspection *in)
     for (int type = 0; type < CHOSEN_METHODS; type++) {
         const char *name = libssh2_session_methods(session, type);
         if (name == NULL) {
-            return ssh2s_fail(session, "libssh2_session_methods");
+            return ssh2_fail(session, "libssh2_session_methods");
         }
         in->chosen[type] = strdup(name);
         if (in->chosen[type] == NULL) {
@@ -118,14 +118,14 @@ static int read_host_key(LIBSSH2_SESSION *session, struct inspection *in)
     const char *hash =
         libssh2_hostkey_hash(session, LIBSSH2_HOSTKEY_HASH_SHA256);
     if (key == NULL || hash == NULL) {
-        return ssh2s_fail(session, "reading the server's host key");
+        return ssh2_fail(session, "reading the server's host key");
     }
-    in->key_type = ssh2s_key_type_name(type);
+    in->key_type = ssh2_key_type_name(type);
     if (in->key_type == NULL) {
         in->key_type = "unknown";
     }
-    ssh2s_format_sha256((const unsigned char *)hash, in->fingerprint);
-    switch (ssh2s_check_known_hosts(session, in->known_hosts, in->known_name,
+    ssh2_format_sha256((const unsigned char *)hash, in->fingerprint);
+    switch (ssh2_check_known_hosts(session, in->known_hosts, in->known_name,
                                     key, len, type, &in->changed_line)) {
     case LIBSSH2_KNOWNHOST_CHECK_MATCH:
         in->known = "known";
@@ -137,7 +137,7 @@ static int read_host_key(LIBSSH2_SESSION *session, struct inspection *in)
         in->known = "not known";
         break;
     default:
-        in->known = "unreadable"; /* ssh2s said why, on stderr */
+        in->known = "unreadable"; /* ssh2_session said why, on stderr */
         break;
     }
     return CLI_EXIT_OK;
@@ -153,7 +153,7 @@ static int read_auth_methods(LIBSSH2_SESSION *session, struct inspection *in)
             in->auth_none_accepted = 1; /* the server let us in as is */
             return CLI_EXIT_OK;
         }
-        return ssh2s_fail(session, "authentication methods");
+        return ssh2_fail(session, "authentication methods");
     }
     /* Encrypted, but still the server's words: no escapes to the screen. */
     if (!kexinit_names_valid((const unsigned char *)list, strlen(list))) {

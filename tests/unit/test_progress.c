@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "common/progress.h"
+#include "ssh_tools/progress.h"
 
 static void book_line(void **state)
 {

@@ -7,7 +7,7 @@
 
 #include <cmocka.h>
 
-#include "common/tn_names.h"
+#include "telnet_tools/tn_names.h"
 
 static void option_names_of_the_books_trace(void **state)
 {

@@ -21,7 +21,7 @@
 #include <cmocka.h>
 #include <libtelnet.h>
 
-#include "common/tn_session.h"
+#include "telnet_tools/tn_session.h"
 
 #define WAIT_MS  5000 /* for what must arrive */
 #define QUIET_MS 50   /* for what must not */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Unit tests for common/ssh2s's pure parts: known_hosts names and lines
+ * Unit tests for ssh_tools/ssh2_session's pure parts: known_hosts names and lines
  * (plain, hashed, [host]:port, changed), fingerprints and pins, the
  * host-key preference, and passphrase detection.  The key is a real
  * ed25519 public key made with ssh-keygen; its fingerprints are what
@@ -18,7 +18,7 @@
 #include <cmocka.h>
 #include <libssh2.h>
 
-#include "common/ssh2s.h"
+#include "ssh_tools/ssh2_session.h"
 
 #define KEY_B64                                                                \
     "AAAAC3NzaC1lZDI1NTE5AAAAIKsNO/173C3Hspbd9VLaepuZyqQtLbgC42CXr3Ifh3JB"
@@ -44,7 +44,7 @@ static const unsigned char md5[16] = {0x73, 0xd1, 0xc9, 0x1d, 0x72, 0xb1,
 /* A known_hosts file in /tmp with TEXT; its name in PATH. */
 static void write_file(char path[64], const char *text)
 {
-    snprintf(path, 64, "/tmp/test_ssh2s.XXXXXX");
+    snprintf(path, 64, "/tmp/test_ssh2_session.XXXXXX");
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
@@ -59,7 +59,7 @@ static int check(const char *text, const char *name, long *line)
     assert_non_null(session);
     *line = 0;
     int rc =
-        ssh2s_check_known_hosts(session, path, name, (const char *)key,
+        ssh2_check_known_hosts(session, path, name, (const char *)key,
                                 sizeof key, LIBSSH2_HOSTKEY_TYPE_ED25519, line);
     libssh2_session_free(session);
     unlink(path);
@@ -68,39 +68,39 @@ static int check(const char *text, const char *name, long *line)
 
 static void known_host_names(void **state)
 {
-    char buf[SSH2S_HOST_NAME_SIZE];
+    char buf[SSH2_HOST_NAME_SIZE];
     (void)state;
-    assert_int_equal(ssh2s_known_host_name("example.com", 22, buf, sizeof buf),
+    assert_int_equal(ssh2_known_host_name("example.com", 22, buf, sizeof buf),
                      0);
     assert_string_equal(buf, "example.com");
-    assert_int_equal(ssh2s_known_host_name("127.0.0.1", 2222, buf, sizeof buf),
+    assert_int_equal(ssh2_known_host_name("127.0.0.1", 2222, buf, sizeof buf),
                      0);
     assert_string_equal(buf, "[127.0.0.1]:2222");
-    assert_int_equal(ssh2s_known_host_name("::1", 2222, buf, sizeof buf), 0);
+    assert_int_equal(ssh2_known_host_name("::1", 2222, buf, sizeof buf), 0);
     assert_string_equal(buf, "[::1]:2222");
-    assert_int_equal(ssh2s_known_host_name("127.0.0.1", 2222, buf, 10), -1);
+    assert_int_equal(ssh2_known_host_name("127.0.0.1", 2222, buf, 10), -1);
 }
 
 static void fingerprints_as_ssh_keygen_prints_them(void **state)
 {
-    char fp[SSH2S_FINGERPRINT_SIZE];
+    char fp[SSH2_FINGERPRINT_SIZE];
     (void)state;
-    ssh2s_format_sha256(sha256, fp);
+    ssh2_format_sha256(sha256, fp);
     assert_string_equal(fp,
                         "SHA256:mBqMOHHxbrnNWOe542ozrlUZ5E2BNHzceOhvUfiUghE");
-    assert_true(ssh2s_pin_matches(
+    assert_true(ssh2_pin_matches(
         "SHA256:mBqMOHHxbrnNWOe542ozrlUZ5E2BNHzceOhvUfiUghE", sha256, md5));
-    assert_false(ssh2s_pin_matches(
+    assert_false(ssh2_pin_matches(
         "SHA256:mBqMOHHxbrnNWOe542ozrlUZ5E2BNHzceOhvUfiUghF", sha256, md5));
-    assert_false(ssh2s_pin_matches("SHA256:mBqMOHHx", sha256, md5));
+    assert_false(ssh2_pin_matches("SHA256:mBqMOHHx", sha256, md5));
     /* Twisted Conch's MD5 form, either case. */
-    assert_true(ssh2s_pin_matches(
+    assert_true(ssh2_pin_matches(
         "MD5:73:d1:c9:1d:72:b1:a0:fd:9c:0b:dd:d2:82:c2:4b:17", sha256, md5));
-    assert_true(ssh2s_pin_matches(
+    assert_true(ssh2_pin_matches(
         "MD5:73:D1:C9:1D:72:B1:A0:FD:9C:0B:DD:D2:82:C2:4B:17", sha256, md5));
-    assert_false(ssh2s_pin_matches(
+    assert_false(ssh2_pin_matches(
         "MD5:73:d1:c9:1d:72:b1:a0:fd:9c:0b:dd:d2:82:c2:4b:18", sha256, md5));
-    assert_false(ssh2s_pin_matches("md5:73", sha256, md5));
+    assert_false(ssh2_pin_matches("md5:73", sha256, md5));
 }
 
 static void plain_entry_matches_only_its_port(void **state)
@@ -169,11 +169,11 @@ static void missing_file_is_not_found(void **state)
     long line = 0;
     (void)state;
     LIBSSH2_SESSION *session = libssh2_session_init();
-    assert_int_equal(ssh2s_check_known_hosts(
+    assert_int_equal(ssh2_check_known_hosts(
                          session, "/nonexistent/kh", "x", (const char *)key,
                          sizeof key, LIBSSH2_HOSTKEY_TYPE_ED25519, &line),
                      LIBSSH2_KNOWNHOST_CHECK_NOTFOUND);
-    assert_int_equal(ssh2s_known_types(session, "/nonexistent/kh", "x"), 0);
+    assert_int_equal(ssh2_known_types(session, "/nonexistent/kh", "x"), 0);
     libssh2_session_free(session);
 }
 
@@ -188,35 +188,35 @@ static void known_types_and_preference(void **state)
                                  "Y4DKBWmW2WqArhPB4m+GXsljSQL6R+1UAOS/5Hxp+2"
                                  "B2LHYyhFwbiLU=\n");
     LIBSSH2_SESSION *session = libssh2_session_init();
-    unsigned known = ssh2s_known_types(session, path, "[127.0.0.1]:2222");
+    unsigned known = ssh2_known_types(session, path, "[127.0.0.1]:2222");
     libssh2_session_free(session);
     unlink(path);
     assert_int_equal(known, (1u << LIBSSH2_HOSTKEY_TYPE_ED25519) |
                                 (1u << LIBSSH2_HOSTKEY_TYPE_ECDSA_256));
-    assert_int_equal(ssh2s_hostkey_preference(0, methods, sizeof methods), 0);
+    assert_int_equal(ssh2_hostkey_preference(0, methods, sizeof methods), 0);
     assert_string_equal(methods, "ssh-ed25519,ecdsa-sha2-nistp256,"
                                  "ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,"
                                  "ssh-rsa");
     /* The types known for the host come first. */
     assert_int_equal(
-        ssh2s_hostkey_preference(1u << LIBSSH2_HOSTKEY_TYPE_ECDSA_384, methods,
+        ssh2_hostkey_preference(1u << LIBSSH2_HOSTKEY_TYPE_ECDSA_384, methods,
                                  sizeof methods),
         0);
     assert_string_equal(methods, "ecdsa-sha2-nistp384,ssh-ed25519,"
                                  "ecdsa-sha2-nistp256,ecdsa-sha2-nistp521,"
                                  "ssh-rsa");
-    assert_int_equal(ssh2s_hostkey_preference(0, methods, 20), -1);
+    assert_int_equal(ssh2_hostkey_preference(0, methods, 20), -1);
 }
 
 static void key_type_names(void **state)
 {
     (void)state;
-    assert_string_equal(ssh2s_key_type_name(LIBSSH2_HOSTKEY_TYPE_ED25519),
+    assert_string_equal(ssh2_key_type_name(LIBSSH2_HOSTKEY_TYPE_ED25519),
                         "ssh-ed25519");
-    assert_string_equal(ssh2s_key_type_label(LIBSSH2_HOSTKEY_TYPE_ECDSA_521),
+    assert_string_equal(ssh2_key_type_label(LIBSSH2_HOSTKEY_TYPE_ECDSA_521),
                         "ECDSA");
-    assert_null(ssh2s_key_type_name(99));
-    assert_string_equal(ssh2s_key_type_label(99), "UNKNOWN");
+    assert_null(ssh2_key_type_name(99));
+    assert_string_equal(ssh2_key_type_label(99), "UNKNOWN");
 }
 
 static void passphrase_detection(void **state)
@@ -224,19 +224,19 @@ static void passphrase_detection(void **state)
     (void)state;
     /* OpenSSH format: the cipher name after "openssh-key-v1\0". */
     assert_false(
-        ssh2s_key_text_encrypted("-----BEGIN OPENSSH PRIVATE KEY-----\n"
+        ssh2_key_text_encrypted("-----BEGIN OPENSSH PRIVATE KEY-----\n"
                                  "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAA"
                                  "AAAAAABAAAAMwAAAAtzc2\n"));
-    assert_true(ssh2s_key_text_encrypted(
+    assert_true(ssh2_key_text_encrypted(
         "-----BEGIN OPENSSH PRIVATE KEY-----\n"
         "b3BlbnNzaC1rZXktdjEAAAAACmFlczI1Ni1jdHIAAAAGYmNyeXB0AAAAGAAAABD\n"));
-    assert_true(ssh2s_key_text_encrypted("-----BEGIN RSA PRIVATE KEY-----\n"
+    assert_true(ssh2_key_text_encrypted("-----BEGIN RSA PRIVATE KEY-----\n"
                                          "Proc-Type: 4,ENCRYPTED\n"));
     assert_true(
-        ssh2s_key_text_encrypted("-----BEGIN ENCRYPTED PRIVATE KEY-----\n"));
-    assert_false(ssh2s_key_text_encrypted("-----BEGIN RSA PRIVATE KEY-----\n"
+        ssh2_key_text_encrypted("-----BEGIN ENCRYPTED PRIVATE KEY-----\n"));
+    assert_false(ssh2_key_text_encrypted("-----BEGIN RSA PRIVATE KEY-----\n"
                                           "MIIEowIBAAKCAQEA\n"));
-    assert_false(ssh2s_key_text_encrypted(""));
+    assert_false(ssh2_key_text_encrypted(""));
 }
 
 int main(void)
@@ -253,5 +253,5 @@ int main(void)
         cmocka_unit_test(key_type_names),
         cmocka_unit_test(passphrase_detection),
     };
-    return cmocka_run_group_tests_name("ssh2s", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("ssh2_session", tests, NULL, NULL);
 }

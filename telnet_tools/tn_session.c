@@ -25,8 +25,8 @@
 
 #include "common/net.h"
 #include "common/repr.h"
-#include "common/tn_names.h"
-#include "common/tn_session.h"
+#include "telnet_tools/tn_names.h"
+#include "telnet_tools/tn_session.h"
 
 /* One read from the socket. */
 #define READ_CHUNK 4096

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * ssh2s: open an SSH session as ssh(1) does (RFC 4253 transport, RFC 4252
+ * ssh2_session: open an SSH session as ssh(1) does (RFC 4253 transport, RFC 4252
  * authentication, OpenSSH's known_hosts), on libssh2 1.10.
  *
- * Read ssh2s_connect() here, then ssh2s_check_host_key() in ssh2s_hostkey.c
- * and ssh2s_authenticate() in ssh2s_auth.c: each step is one named call.
+ * Read ssh2_connect() here, then ssh2_check_host_key() in ssh2_hostkey.c
+ * and ssh2_authenticate() in ssh2_auth.c: each step is one named call.
  * lessons/05-ssh-one-channel.md walks through them.
  */
 #include <err.h>
@@ -20,7 +20,7 @@
 
 #include "common/cli.h"
 #include "common/net.h"
-#include "common/ssh2s.h"
+#include "ssh_tools/ssh2_session.h"
 
 /* Long options without a one-letter form. */
 enum {
@@ -44,53 +44,53 @@ static const struct option long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
-static enum ssh2s_parse parse_option(struct ssh2s_options *opts, int opt,
+static enum ssh2_parse parse_option(struct ssh2_options *opts, int opt,
                                      const char *arg);
 static char *known_hosts_path(const char *given);
 static int handshake_failed(LIBSSH2_SESSION *session, const char *name);
 
 /* -- The command line -- */
 
-enum ssh2s_parse ssh2s_parse_args(int argc, char **argv,
-                                  struct ssh2s_options *opts, int *next)
+enum ssh2_parse ssh2_parse_args(int argc, char **argv,
+                                  struct ssh2_options *opts, int *next)
 {
-    *opts = (struct ssh2s_options){.port = SSH2S_DEFAULT_PORT,
+    *opts = (struct ssh2_options){.port = SSH2_DEFAULT_PORT,
                                    .port_number = 22,
-                                   .timeout_ms = SSH2S_DEFAULT_TIMEOUT_MS};
+                                   .timeout_ms = SSH2_DEFAULT_TIMEOUT_MS};
     int opt;
     /* '+': stop at HOST, so `ls -l` after it is the remote command's. */
     optind = 1;
     while ((opt = getopt_long(argc, argv, "+p:i:hV", long_options, NULL)) !=
            -1) {
-        enum ssh2s_parse result = parse_option(opts, opt, optarg);
-        if (result != SSH2S_PARSE_OK) {
+        enum ssh2_parse result = parse_option(opts, opt, optarg);
+        if (result != SSH2_PARSE_OK) {
             return result;
         }
     }
     int used = cli_host_user(argc - optind, argv + optind, 0, &opts->host,
                              &opts->user);
     if (used < 0) {
-        return SSH2S_PARSE_ERROR;
+        return SSH2_PARSE_ERROR;
     }
     *next = optind + used;
-    return SSH2S_PARSE_OK;
+    return SSH2_PARSE_OK;
 }
 
-int ssh2s_command_line(int argc, char **argv, const char *name,
+int ssh2_command_line(int argc, char **argv, const char *name,
                        const char *usage, void (*print_help)(void),
-                       int more_args, struct ssh2s_options *opts, int *next)
+                       int more_args, struct ssh2_options *opts, int *next)
 {
-    switch (ssh2s_parse_args(argc, argv, opts, next)) {
-    case SSH2S_PARSE_HELP:
+    switch (ssh2_parse_args(argc, argv, opts, next)) {
+    case SSH2_PARSE_HELP:
         print_help();
         return CLI_EXIT_OK;
-    case SSH2S_PARSE_VERSION:
+    case SSH2_PARSE_VERSION:
         cli_print_version(name);
         return CLI_EXIT_OK;
-    case SSH2S_PARSE_ERROR:
+    case SSH2_PARSE_ERROR:
         cli_print_usage_error(usage);
         return CLI_EXIT_USAGE;
-    case SSH2S_PARSE_OK:
+    case SSH2_PARSE_OK:
         break;
     }
     if (!more_args && *next < argc) {
@@ -102,55 +102,55 @@ int ssh2s_command_line(int argc, char **argv, const char *name,
 }
 
 /* One option from getopt_long into OPTS. */
-static enum ssh2s_parse parse_option(struct ssh2s_options *opts, int opt,
+static enum ssh2_parse parse_option(struct ssh2_options *opts, int opt,
                                      const char *arg)
 {
     long n;
     switch (opt) {
     case 'p':
         if (cli_parse_number(arg, 1, 65535, "port", &n) < 0) {
-            return SSH2S_PARSE_ERROR;
+            return SSH2_PARSE_ERROR;
         }
         opts->port = arg;
         opts->port_number = (int)n;
-        return SSH2S_PARSE_OK;
+        return SSH2_PARSE_OK;
     case 'i':
         opts->identity = arg;
-        return SSH2S_PARSE_OK;
+        return SSH2_PARSE_OK;
     case OPT_KNOWN_HOSTS:
         opts->known_hosts = arg;
-        return SSH2S_PARSE_OK;
+        return SSH2_PARSE_OK;
     case OPT_ACCEPT_NEW:
         opts->accept_new = 1;
-        return SSH2S_PARSE_OK;
+        return SSH2_PARSE_OK;
     case OPT_FINGERPRINT:
         if (strncmp(arg, "SHA256:", 7) != 0 && strncmp(arg, "MD5:", 4) != 0) {
             warnx("--fingerprint wants SHA256:... or MD5:..., as "
                   "ssh-keygen -l prints it, not '%s'",
                   arg);
-            return SSH2S_PARSE_ERROR;
+            return SSH2_PARSE_ERROR;
         }
         opts->fingerprint = arg;
-        return SSH2S_PARSE_OK;
+        return SSH2_PARSE_OK;
     case OPT_PASSWORD_STDIN:
         opts->password_stdin = 1;
-        return SSH2S_PARSE_OK;
+        return SSH2_PARSE_OK;
     case OPT_TIMEOUT:
         if (cli_parse_number(arg, 1, 3600, "timeout", &n) < 0) {
-            return SSH2S_PARSE_ERROR;
+            return SSH2_PARSE_ERROR;
         }
         opts->timeout_ms = (int)n * 1000;
-        return SSH2S_PARSE_OK;
+        return SSH2_PARSE_OK;
     case 'h':
-        return SSH2S_PARSE_HELP;
+        return SSH2_PARSE_HELP;
     case 'V':
-        return SSH2S_PARSE_VERSION;
+        return SSH2_PARSE_VERSION;
     default: /* getopt_long has said what was wrong */
-        return SSH2S_PARSE_ERROR;
+        return SSH2_PARSE_ERROR;
     }
 }
 
-void ssh2s_print_options(FILE *out)
+void ssh2_print_options(FILE *out)
 {
     fputs("  -p, --port PORT         the server's port (default 22)\n"
           "  -i, --identity FILE     the private key to log in with "
@@ -177,20 +177,20 @@ void ssh2s_print_options(FILE *out)
 
 /* -- Opening and closing -- */
 
-int ssh2s_open(const struct ssh2s_options *opts, struct ssh2s *ssh)
+int ssh2_open(const struct ssh2_options *opts, struct ssh2_session *ssh)
 {
-    int status = ssh2s_connect(opts, ssh);
+    int status = ssh2_connect(opts, ssh);
     if (status == CLI_EXIT_OK) {
-        status = ssh2s_authenticate(opts, ssh);
+        status = ssh2_authenticate(opts, ssh);
     }
     return status;
 }
 
-int ssh2s_connect(const struct ssh2s_options *opts, struct ssh2s *ssh)
+int ssh2_connect(const struct ssh2_options *opts, struct ssh2_session *ssh)
 {
-    char name[SSH2S_HOST_NAME_SIZE];
-    *ssh = (struct ssh2s){.fd = -1};
-    if (ssh2s_known_host_name(opts->host, opts->port_number, name,
+    char name[SSH2_HOST_NAME_SIZE];
+    *ssh = (struct ssh2_session){.fd = -1};
+    if (ssh2_known_host_name(opts->host, opts->port_number, name,
                               sizeof name) < 0) {
         warnx("host name too long: %s", opts->host);
         return CLI_EXIT_USAGE;
@@ -211,7 +211,7 @@ int ssh2s_connect(const struct ssh2s_options *opts, struct ssh2s *ssh)
     }
     libssh2_session_set_timeout(ssh->session, opts->timeout_ms);
     /* 2. Ask for a host-key type known_hosts can vouch for. */
-    int status = ssh2s_prefer_known_types(ssh, name);
+    int status = ssh2_prefer_known_types(ssh, name);
     if (status != CLI_EXIT_OK) {
         return status;
     }
@@ -220,7 +220,7 @@ int ssh2s_connect(const struct ssh2s_options *opts, struct ssh2s *ssh)
         return handshake_failed(ssh->session, name);
     }
     /* 4. Is this really the host we meant? */
-    return ssh2s_check_host_key(opts, ssh, name);
+    return ssh2_check_host_key(opts, ssh, name);
 }
 
 /*
@@ -232,7 +232,7 @@ int ssh2s_connect(const struct ssh2s_options *opts, struct ssh2s *ssh)
 static int handshake_failed(LIBSSH2_SESSION *session, const char *name)
 {
     if (libssh2_session_last_errno(session) != LIBSSH2_ERROR_KEX_FAILURE) {
-        return ssh2s_fail(session, "SSH handshake");
+        return ssh2_fail(session, "SSH handshake");
     }
     warnx("SSH handshake with %s: no algorithms in common (if its only "
           "host key is RSA: libssh2 1.10 verifies an RSA host key only as "
@@ -241,7 +241,7 @@ static int handshake_failed(LIBSSH2_SESSION *session, const char *name)
     return CLI_EXIT_FAILURE;
 }
 
-void ssh2s_close(struct ssh2s *ssh, const char *goodbye)
+void ssh2_close(struct ssh2_session *ssh, const char *goodbye)
 {
     if (ssh->session != NULL) {
         libssh2_session_set_blocking(ssh->session, 1);
@@ -253,10 +253,10 @@ void ssh2s_close(struct ssh2s *ssh, const char *goodbye)
         close(ssh->fd);
     }
     free(ssh->known_hosts);
-    *ssh = (struct ssh2s){.fd = -1};
+    *ssh = (struct ssh2_session){.fd = -1};
 }
 
-int ssh2s_fail(LIBSSH2_SESSION *session, const char *what)
+int ssh2_fail(LIBSSH2_SESSION *session, const char *what)
 {
     char *message = NULL;
     int code = libssh2_session_last_error(session, &message, NULL, 0);
@@ -279,7 +279,7 @@ int ssh2s_fail(LIBSSH2_SESSION *session, const char *what)
 /* GIVEN, or ~/.ssh/known_hosts; a string to free, or NULL. */
 static char *known_hosts_path(const char *given)
 {
-    const char *home = ssh2s_home_dir();
+    const char *home = ssh2_home_dir();
     char *path = NULL;
     if (given != NULL) {
         path = strdup(given);
@@ -301,7 +301,7 @@ static char *known_hosts_path(const char *given)
 }
 
 /* $HOME, or the password database's idea of it, or NULL. */
-const char *ssh2s_home_dir(void)
+const char *ssh2_home_dir(void)
 {
     const char *home = getenv("HOME");
     if (home != NULL && *home != '\0') {

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * ssh2s authentication (RFC 4252), in OpenSSH's order: ssh-agent, the key
+ * ssh2_session authentication (RFC 4252), in OpenSSH's order: ssh-agent, the key
  * files, keyboard-interactive (RFC 4256), password.  On failure it says
  * what was tried and what the server offered, and why an RSA key fails
  * with libssh2 1.10.
  *
- * Read ssh2s_authenticate() first.  Lesson: lessons/10-ssh-host-keys.md.
+ * Read ssh2_authenticate() first.  Lesson: lessons/10-ssh-host-keys.md.
  */
 #include <err.h>
 #include <fcntl.h>
@@ -20,7 +20,7 @@
 
 #include "common/cli.h"
 #include "common/prompt.h"
-#include "common/ssh2s.h"
+#include "ssh_tools/ssh2_session.h"
 
 #define TRIED_SIZE        1024
 #define KEY_HEAD_SIZE     8192
@@ -39,7 +39,7 @@ enum attempt {
 
 /* What authentication has done so far (libssh2's session "abstract"). */
 struct auth {
-    const struct ssh2s_options *opts;
+    const struct ssh2_options *opts;
     LIBSSH2_SESSION *session;
     char tried[TRIED_SIZE]; /* "ssh-agent (1 key), ..." for the report */
     char *password;         /* --password-stdin's line, read once */
@@ -66,7 +66,7 @@ static void report_auth_failure(const struct auth *a, const char *offered);
 
 /* -- Authentication (RFC 4252), in OpenSSH's order -- */
 
-int ssh2s_authenticate(const struct ssh2s_options *opts, struct ssh2s *ssh)
+int ssh2_authenticate(const struct ssh2_options *opts, struct ssh2_session *ssh)
 {
     static int (*const methods[])(struct auth *) = {try_agent, try_key_files,
                                                     try_keyboard, try_password};
@@ -82,7 +82,7 @@ int ssh2s_authenticate(const struct ssh2s_options *opts, struct ssh2s *ssh)
         if (libssh2_userauth_authenticated(ssh->session)) {
             result = AUTH_OK; /* the server let us in with "none" */
         } else {
-            return ssh2s_fail(ssh->session, "asking how to log in");
+            return ssh2_fail(ssh->session, "asking how to log in");
         }
     }
     *libssh2_session_abstract(ssh->session) = &a;
@@ -95,7 +95,7 @@ int ssh2s_authenticate(const struct ssh2s_options *opts, struct ssh2s *ssh)
     prompt_forget(a.password);
     int status = CLI_EXIT_OK;
     if (result == AUTH_BROKEN) {
-        status = ssh2s_fail(ssh->session, "authentication");
+        status = ssh2_fail(ssh->session, "authentication");
     } else if (result == AUTH_NEXT) {
         report_auth_failure(&a, offered);
         status = CLI_EXIT_AUTH;
@@ -170,7 +170,7 @@ static int try_key_files(struct auth *a)
     if (a->opts->identity != NULL) {
         return try_key_file(a, a->opts->identity);
     }
-    const char *home = ssh2s_home_dir();
+    const char *home = ssh2_home_dir();
     int result = AUTH_NEXT;
     for (size_t i = 0; home != NULL && result == AUTH_NEXT && i < 3; i++) {
         char path[PATH_MAX];
@@ -237,7 +237,7 @@ static int key_file_encrypted(const char *path)
     size_t n = fread(text, 1, sizeof text - 1, in);
     fclose(in);
     text[n] = '\0';
-    return ssh2s_key_text_encrypted(text);
+    return ssh2_key_text_encrypted(text);
 }
 
 /* From FILE.pub's first word, or an old PEM RSA header. */
@@ -410,7 +410,7 @@ static void report_auth_failure(const struct auth *a, const char *offered)
     }
 }
 
-int ssh2s_key_text_encrypted(const char *text)
+int ssh2_key_text_encrypted(const char *text)
 {
     static const char openssh[] = "-----BEGIN OPENSSH PRIVATE KEY-----";
     if (strstr(text, "Proc-Type: 4,ENCRYPTED") != NULL ||

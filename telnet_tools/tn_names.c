@@ -3,7 +3,7 @@
 #include <stddef.h>
 #include <strings.h>
 
-#include "common/tn_names.h"
+#include "telnet_tools/tn_names.h"
 
 /* Option codes: RFC 855 and the IANA registry; names as arpa/telnet.h. */
 static const char *const option_names[] = {

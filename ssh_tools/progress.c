@@ -7,7 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/progress.h"
+#include "ssh_tools/progress.h"
 
 #define DEFAULT_WIDTH 80
 #define LINE_SIZE     512

@@ -19,8 +19,8 @@
  *   ENOBUFS     the server stopped reading (TN_OUTPUT_MAX bytes queued)
  * or a system error.  tn_exit_for() turns these into cli exit statuses.
  */
-#ifndef SHELLWIRE_COMMON_TN_SESSION_H
-#define SHELLWIRE_COMMON_TN_SESSION_H
+#ifndef SHELLWIRE_TELNET_TN_SESSION_H
+#define SHELLWIRE_TELNET_TN_SESSION_H
 
 #include <sys/types.h>
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* tn_names: Telnet command and option names, for printing and tests. */
-#ifndef SHELLWIRE_COMMON_TN_NAMES_H
-#define SHELLWIRE_COMMON_TN_NAMES_H
+#ifndef SHELLWIRE_TELNET_TN_NAMES_H
+#define SHELLWIRE_TELNET_TN_NAMES_H
 
 /*
  * The short name of option CODE, as arpa/telnet.h and the IANA "Telnet

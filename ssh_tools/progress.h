@@ -5,8 +5,8 @@
  * book, lines like `Transfer of '/etc/lsb-release' is at 105/105 bytes
  * (100.0%)`, a few per second at most.
  */
-#ifndef SHELLWIRE_COMMON_PROGRESS_H
-#define SHELLWIRE_COMMON_PROGRESS_H
+#ifndef SHELLWIRE_SSH_PROGRESS_H
+#define SHELLWIRE_SSH_PROGRESS_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * ssh2s host keys: is this really the host we meant?  OpenSSH's
+ * ssh2_session host keys: is this really the host we meant?  OpenSSH's
  * known_hosts (plain, hashed and [host]:port entries), trust on first use,
  * a changed key refused, a pinned fingerprint (RFC 4251 4.1 leaves the
  * checking to the client; RFC 4253 8 has the server prove it holds the key).
  *
- * Read ssh2s_check_host_key() first.  Lesson: lessons/10-ssh-host-keys.md.
+ * Read ssh2_check_host_key() first.  Lesson: lessons/10-ssh-host-keys.md.
  */
 #include <sys/stat.h>
 
@@ -24,7 +24,7 @@
 #include "common/cli.h"
 #include "common/net.h"
 #include "common/prompt.h"
-#include "common/ssh2s.h"
+#include "ssh_tools/ssh2_session.h"
 
 #define SHA256_LEN      32
 #define MD5_LEN         16
@@ -64,13 +64,13 @@ static LIBSSH2_KNOWNHOSTS *load_line(LIBSSH2_SESSION *session, const char *line,
                                      size_t len);
 static int check_key(LIBSSH2_KNOWNHOSTS *hosts, const char *name,
                      const char *key, size_t len, int known_hosts_type);
-static void report_changed(const struct ssh2s *ssh, const char *name,
+static void report_changed(const struct ssh2_session *ssh, const char *name,
                            const struct key_type *kt, const char *fp,
                            long line);
-static int accept_unknown(const struct ssh2s_options *opts, struct ssh2s *ssh,
+static int accept_unknown(const struct ssh2_options *opts, struct ssh2_session *ssh,
                           const char *name, const struct key_type *kt,
                           const char *fp);
-static int record_key(struct ssh2s *ssh, const char *name, const char *key,
+static int record_key(struct ssh2_session *ssh, const char *name, const char *key,
                       size_t len, int known_hosts_type);
 static int append_line(const char *file, const char *line, size_t len);
 static void base64_unpadded(const unsigned char *in, size_t len, char *out);
@@ -80,20 +80,20 @@ static void base64_unpadded(const unsigned char *in, size_t len, char *out);
  * ed25519 key: then a known host looks unknown.  Ask first for the types
  * known_hosts holds for this host, as OpenSSH does.
  */
-int ssh2s_prefer_known_types(struct ssh2s *ssh, const char *name)
+int ssh2_prefer_known_types(struct ssh2_session *ssh, const char *name)
 {
     char methods[256];
-    unsigned known = ssh2s_known_types(ssh->session, ssh->known_hosts, name);
-    if (ssh2s_hostkey_preference(known, methods, sizeof methods) < 0 ||
+    unsigned known = ssh2_known_types(ssh->session, ssh->known_hosts, name);
+    if (ssh2_hostkey_preference(known, methods, sizeof methods) < 0 ||
         libssh2_session_method_pref(ssh->session, LIBSSH2_METHOD_HOSTKEY,
                                     methods) != 0) {
-        return ssh2s_fail(ssh->session, "host-key preference");
+        return ssh2_fail(ssh->session, "host-key preference");
     }
     return CLI_EXIT_OK;
 }
 
 /* Pinned fingerprint, else known_hosts: match, changed, or unknown. */
-int ssh2s_check_host_key(const struct ssh2s_options *opts, struct ssh2s *ssh,
+int ssh2_check_host_key(const struct ssh2_options *opts, struct ssh2_session *ssh,
                          const char *name)
 {
     size_t len;
@@ -104,13 +104,13 @@ int ssh2s_check_host_key(const struct ssh2s_options *opts, struct ssh2s *ssh,
     const unsigned char *md5 = (const unsigned char *)libssh2_hostkey_hash(
         ssh->session, LIBSSH2_HOSTKEY_HASH_MD5);
     const struct key_type *kt = find_key_type(type);
-    char fp[SSH2S_FINGERPRINT_SIZE];
+    char fp[SSH2_FINGERPRINT_SIZE];
     if (key == NULL || sha256 == NULL || kt == NULL) {
-        return ssh2s_fail(ssh->session, "reading the server's host key");
+        return ssh2_fail(ssh->session, "reading the server's host key");
     }
-    ssh2s_format_sha256(sha256, fp);
+    ssh2_format_sha256(sha256, fp);
     if (opts->fingerprint != NULL) {
-        if (ssh2s_pin_matches(opts->fingerprint, sha256, md5)) {
+        if (ssh2_pin_matches(opts->fingerprint, sha256, md5)) {
             return CLI_EXIT_OK;
         }
         warnx("%s host key for %s is %s, not the pinned %s: refusing to "
@@ -119,7 +119,7 @@ int ssh2s_check_host_key(const struct ssh2s_options *opts, struct ssh2s *ssh,
         return CLI_EXIT_HOSTKEY;
     }
     long line = 0;
-    switch (ssh2s_check_known_hosts(ssh->session, ssh->known_hosts, name, key,
+    switch (ssh2_check_known_hosts(ssh->session, ssh->known_hosts, name, key,
                                     len, type, &line)) {
     case LIBSSH2_KNOWNHOST_CHECK_MATCH:
         return CLI_EXIT_OK;
@@ -133,7 +133,7 @@ int ssh2s_check_host_key(const struct ssh2s_options *opts, struct ssh2s *ssh,
     }
 }
 
-int ssh2s_check_known_hosts(LIBSSH2_SESSION *session, const char *file,
+int ssh2_check_known_hosts(LIBSSH2_SESSION *session, const char *file,
                             const char *name, const char *key, size_t len,
                             int type, long *bad_line)
 {
@@ -170,7 +170,7 @@ int ssh2s_check_known_hosts(LIBSSH2_SESSION *session, const char *file,
     return result;
 }
 
-unsigned ssh2s_known_types(LIBSSH2_SESSION *session, const char *file,
+unsigned ssh2_known_types(LIBSSH2_SESSION *session, const char *file,
                            const char *name)
 {
     /* A key no entry can hold: an entry for NAME of the type asked for
@@ -240,7 +240,7 @@ static int check_key(LIBSSH2_KNOWNHOSTS *hosts, const char *name,
 }
 
 /* Loud, as OpenSSH is: this is how a man in the middle looks. */
-static void report_changed(const struct ssh2s *ssh, const char *name,
+static void report_changed(const struct ssh2_session *ssh, const char *name,
                            const struct key_type *kt, const char *fp, long line)
 {
     fprintf(stderr,
@@ -262,7 +262,7 @@ static void report_changed(const struct ssh2s *ssh, const char *name,
 }
 
 /* Trust on first use: ask a person, or --accept-new; then record it. */
-static int accept_unknown(const struct ssh2s_options *opts, struct ssh2s *ssh,
+static int accept_unknown(const struct ssh2_options *opts, struct ssh2_session *ssh,
                           const char *name, const struct key_type *kt,
                           const char *fp)
 {
@@ -294,7 +294,7 @@ static int accept_unknown(const struct ssh2s_options *opts, struct ssh2s *ssh,
 }
 
 /* Append NAME's key to known_hosts as OpenSSH writes it; 0 or -1. */
-static int record_key(struct ssh2s *ssh, const char *name, const char *key,
+static int record_key(struct ssh2_session *ssh, const char *name, const char *key,
                       size_t len, int known_hosts_type)
 {
     LIBSSH2_KNOWNHOSTS *hosts = libssh2_knownhost_init(ssh->session);
@@ -310,7 +310,7 @@ static int record_key(struct ssh2s *ssh, const char *name, const char *key,
                                &entry) != 0 ||
         libssh2_knownhost_writeline(hosts, entry, line, sizeof line, &line_len,
                                     LIBSSH2_KNOWNHOST_FILE_OPENSSH) != 0) {
-        ssh2s_fail(ssh->session, "recording the host key");
+        ssh2_fail(ssh->session, "recording the host key");
     } else {
         rc = append_line(ssh->known_hosts, line, line_len);
     }
@@ -362,38 +362,38 @@ static const struct key_type *find_key_type(int type)
     return NULL;
 }
 
-const char *ssh2s_key_type_name(int hostkey_type)
+const char *ssh2_key_type_name(int hostkey_type)
 {
     const struct key_type *kt = find_key_type(hostkey_type);
     return kt != NULL ? kt->name : NULL;
 }
 
-const char *ssh2s_key_type_label(int hostkey_type)
+const char *ssh2_key_type_label(int hostkey_type)
 {
     const struct key_type *kt = find_key_type(hostkey_type);
     return kt != NULL ? kt->label : "UNKNOWN";
 }
 
-int ssh2s_known_host_name(const char *host, int port, char *buf, size_t size)
+int ssh2_known_host_name(const char *host, int port, char *buf, size_t size)
 {
     int n = port == 22 ? snprintf(buf, size, "%s", host)
                        : snprintf(buf, size, "[%s]:%d", host, port);
     return n >= 0 && (size_t)n < size ? 0 : -1;
 }
 
-void ssh2s_format_sha256(const unsigned char digest[32],
-                         char buf[SSH2S_FINGERPRINT_SIZE])
+void ssh2_format_sha256(const unsigned char digest[32],
+                         char buf[SSH2_FINGERPRINT_SIZE])
 {
     memcpy(buf, "SHA256:", sizeof "SHA256:");
     base64_unpadded(digest, SHA256_LEN, buf + 7);
 }
 
-int ssh2s_pin_matches(const char *pin, const unsigned char sha256[32],
+int ssh2_pin_matches(const char *pin, const unsigned char sha256[32],
                       const unsigned char md5[16])
 {
     if (strncmp(pin, "SHA256:", 7) == 0) {
-        char fp[SSH2S_FINGERPRINT_SIZE];
-        ssh2s_format_sha256(sha256, fp);
+        char fp[SSH2_FINGERPRINT_SIZE];
+        ssh2_format_sha256(sha256, fp);
         return strcmp(pin, fp) == 0;
     }
     if (strncmp(pin, "MD5:", 4) != 0 || md5 == NULL) {
@@ -407,7 +407,7 @@ int ssh2s_pin_matches(const char *pin, const unsigned char sha256[32],
     return strcasecmp(pin + 4, hex) == 0;
 }
 
-int ssh2s_hostkey_preference(unsigned known_mask, char *buf, size_t size)
+int ssh2_hostkey_preference(unsigned known_mask, char *buf, size_t size)
 {
     size_t used = 0;
     buf[0] = '\0';
