@@ -23,7 +23,8 @@ from pathlib import Path
 from lab import REPO, Lab, Unavailable
 
 sys.path.insert(0, str(REPO / "tests" / "integration"))
-from lessons import output_matches, read_transcripts, substitute  # noqa: E402
+from lessons import (output_lines, output_matches,  # noqa: E402
+                     read_transcripts, substitute)
 
 BOLD, DIM, RED, PLAIN = "\033[1m", "\033[2m", "\033[31m", "\033[0m"
 
@@ -114,7 +115,7 @@ def run_piped(command, status, env, texts, home, timeout, prompt, out):
                 out.raw(chunk)
         finally:
             stop_group(proc)
-    return proc.returncode, received.decode("utf-8", "replace").splitlines()
+    return proc.returncode, output_lines(received.decode("utf-8", "replace"))
 
 
 def run_typed(command, status, env, texts, home, timeout, prompt, out):

@@ -18,6 +18,10 @@ A transcript is a fenced block whose info string is `console`:
 - Every other line is expected output (stdout and stderr together).  A line
   that is just `...` matches any number of lines; `[...]` inside a line
   matches any text, for output that varies (uptime, fingerprints, ports).
+- A carriage return the program printed is shown as `␍` where it stands
+  (the terminal would hide it; the lesson must not), so `Hello␍` is
+  "Hello\r\n" on the wire and `Hello` is "Hello\n".  Trailing spaces and
+  tabs are not compared.
 - The optional `<!-- check: ... -->` comment right above the block sets:
   `skip="why"` (not run), `input-prompt`, `fixtures` (names of pytest
   fixtures with a lesson_env() method, giving variables and text to
@@ -99,11 +103,24 @@ def split_commands(body, input_prompt):
     return commands
 
 
+CR_SHOWN = "\u240d"  # ␍, SYMBOL FOR CARRIAGE RETURN
+
+
+def output_lines(text):
+    """Output as lines split at LF only, every CR kept visible as ␍."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.replace("\r", CR_SHOWN) for line in lines]
+
+
 def line_matches(pattern, actual):
     if ANY_TEXT not in pattern:
-        return pattern.rstrip() == actual.rstrip()
-    parts = [re.escape(p) for p in pattern.rstrip().split(ANY_TEXT)]
-    return re.fullmatch(".*".join(parts), actual.rstrip(), re.S) is not None
+        return pattern.rstrip(" \t") == actual.rstrip(" \t")
+    parts = [re.escape(p) for p in pattern.rstrip(" \t").split(ANY_TEXT)]
+    # `[...]` stands for text, never for a hidden carriage return.
+    return re.fullmatch(f"[^{CR_SHOWN}]*".join(parts), actual.rstrip(" \t"),
+                        re.S) is not None
 
 
 def output_matches(expected, actual):

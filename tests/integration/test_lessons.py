@@ -10,7 +10,7 @@ import subprocess
 import pytest
 
 from conftest import REPO, program_env
-from lessons import output_matches, read_transcripts, substitute
+from lessons import output_lines, output_matches, read_transcripts, substitute
 
 LESSONS = sorted((REPO / "lessons").glob("*.md"))
 TRANSCRIPTS = [t for path in LESSONS for t in read_transcripts(path)]
@@ -37,7 +37,7 @@ def test_transcript(transcript, request, tmp_path):
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
             cwd=tmp_path, timeout=timeout)
         status = result.returncode
-        actual = result.stdout.decode("utf-8", "replace").splitlines()
+        actual = output_lines(result.stdout.decode("utf-8", "replace"))
         expected = [substitute(line, replacements)
                     for line in command.expected]
         if not output_matches(expected, actual):
@@ -65,3 +65,14 @@ def test_checker_catches_a_wrong_transcript(tmp_path):
     assert output_matches(["a", "...", "z"], ["a", "b", "c", "z"])
     assert not output_matches(["a", "...", "z"], ["a", "b"])
     assert not output_matches([], ["unexpected"])
+
+
+def test_checker_keeps_a_carriage_return_visible():
+    """CR LF and LF are different outputs; trailing spaces are not compared."""
+    assert output_lines("Hello\r\nbye\n") == ["Hello\u240d", "bye"]
+    assert output_lines("a\rb\n") == ["a\u240db"]
+    assert not output_matches(["Hello"], output_lines("Hello\r\n"))
+    assert output_matches(["Hello\u240d"], output_lines("Hello\r\n"))
+    assert not output_matches(["up [...]"], output_lines("up 3 days\r\n"))
+    assert output_matches(["up [...]\u240d"], output_lines("up 3 days\r\n"))
+    assert output_matches(["x"], output_lines("x  \n"))
