@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* net: TCP connect and listen for every shellwire program (DESIGN.md). */
+/* net: TCP connect and listen, for every program of both families. */
 #ifndef SHELLWIRE_COMMON_NET_H
 #define SHELLWIRE_COMMON_NET_H
 

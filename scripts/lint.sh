@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
-# make lint: format check, clang-tidy, shellcheck, and the calls STYLE.md
-# bans.  Prints what it finds; exits non-zero if anything was found.
+# make lint: format check, clang-tidy, shellcheck, and a grep for the calls
+# the house bans.  Prints what it finds; exits non-zero if anything was found.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 status=0

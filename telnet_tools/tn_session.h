@@ -3,7 +3,7 @@
  * tn_session: a Telnet client session over libtelnet, the part of Python's
  * telnetlib that the book's telnet_login.py and telnet_codes.py use: open,
  * read_until, expect, write, read_all, an option-negotiation callback and
- * a debug switch (DESIGN.md).
+ * a debug switch.
  *
  * Text is read and written as the Network Virtual Terminal of RFC 854 has
  * it: an end of line is CR LF on the wire and "\n" here; a bare CR is

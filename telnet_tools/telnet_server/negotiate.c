@@ -3,7 +3,7 @@
  * telnet_server, the Telnet side of one session: libtelnet parses the
  * client's bytes into events and on_event() answers them.  We negotiate as
  * netkit telnetd 0.17 did (the book's playground, captured on the wire in
- * shared/reference/): DO TTYPE, DO TSPEED, DO XDISPLOC, DO NEW-ENVIRON;
+ * lessons/captures/): DO TTYPE, DO TSPEED, DO XDISPLOC, DO NEW-ENVIRON;
  * once those are answered, SB TTYPE SEND, WILL SGA, DO ECHO, DO NAWS, WILL
  * STATUS, DO LFLOW; then, when the client will not echo, WILL SGA again
  * and WILL ECHO: character at a time, we echo.  libtelnet keeps RFC 1143's
