@@ -30,7 +30,7 @@ PROGRAMS := \
 	ssh_tools/ssh_inspect
 
 # Project flags live apart from the user's CFLAGS, so `make CFLAGS=-O0`
-# keeps the warnings (STYLE.md 9).
+# keeps the warnings.
 STD_FLAGS  := -std=c11 -D_POSIX_C_SOURCE=200809L
 WARN_FLAGS := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wimplicit-fallthrough -Wwrite-strings \
@@ -99,6 +99,7 @@ UNIT_BINS  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC   := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS  := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzzers/%)
 FUZZ_SECONDS ?= 60
+FUZZ_MAX_LEN ?= 65536
 # Benchmark helpers in C (load generators, proxies): bench/NAME.c.
 BENCH_SRC  := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
@@ -110,7 +111,7 @@ FUZZ_EXTRA_fuzz_telnet_session := telnet_tools/telnet_server/negotiate.c \
 # Keep objects that only a pattern rule names.
 .SECONDARY:
 
-.PHONY: all check unit unit-bins integration compile-only demo playground \
+.PHONY: all check house unit unit-bins integration compile-only demo playground \
 	bench bench-bins fuzz fuzz-bins lint format install uninstall clean deps
 all: $(BINS)
 
@@ -159,12 +160,18 @@ deps:
 # The README's test command: sanitizers, -Werror, unit + integration +
 # lesson transcripts.  Runs as root in CI with no stdin.
 check: deps
+	$(Q)$(MAKE) --no-print-directory house
 	$(Q)$(MAKE) --no-print-directory SANITIZE=1 WERROR=1 all unit-bins
 	$(Q)$(MAKE) --no-print-directory CC=clang WERROR=1 compile-only
 	$(Q)$(MAKE) --no-print-directory SANITIZE=1 unit integration
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 
 unit-bins: $(UNIT_BINS)
+
+# The house rules: no circles, includes pointing down, lessons naming only
+# functions that exist, files of at most 300 lines (ARCHITECTURE.md).
+house:
+	$(Q)$(PYTHON) scripts/check-house.py
 
 unit: $(UNIT_BINS)
 	$(Q)scripts/run-unit-tests.sh $(UNIT_BINS)
@@ -173,10 +180,11 @@ integration:
 	$(Q)SHELLWIRE_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q \
 		tests/integration
 
-# Each fuzz target for FUZZ_SECONDS, from its seeds in tests/fuzz/seeds/NAME.
+# Each fuzz target for FUZZ_SECONDS (make fuzz FUZZ_SECONDS=600), inputs up
+# to FUZZ_MAX_LEN bytes, from its seeds in tests/fuzz/seeds/NAME.
 fuzz: deps
 	$(Q)$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
-	$(Q)scripts/run-fuzzers.sh $(FUZZ_SECONDS) \
+	$(Q)FUZZ_MAX_LEN=$(FUZZ_MAX_LEN) scripts/run-fuzzers.sh $(FUZZ_SECONDS) \
 		$(FUZZ_SRC:tests/fuzz/%.c=$(BUILD_ROOT)/fuzz/fuzzers/%)
 
 fuzz-bins: $(FUZZ_BINS)
