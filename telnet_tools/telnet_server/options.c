@@ -7,11 +7,14 @@
 
 #include <err.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "common/cli.h"
 #include "common/net.h"
 #include "common/users.h"
+#include "telnet_tools/telnet_server/login.h"
 #include "telnet_tools/telnet_server/server.h"
 
 #define USAGE                                                                  \
@@ -20,10 +23,13 @@
     "                     [--idle-timeout SECONDS]\n"                          \
     "       telnet_server --hash-password"
 
+static volatile sig_atomic_t stop_signal;
+
+static int take_option(int ch, const char *arg, struct options *opt);
 static void print_help(void);
 
 /* getopt_long; -1 to go on, else the exit status (help, version, usage). */
-int parse_options(int argc, char **argv, struct options *opt)
+int options_parse(int argc, char **argv, struct options *opt)
 {
     static const struct option options[] = {
         {"bind", required_argument, NULL, 'b'},
@@ -38,61 +44,69 @@ int parse_options(int argc, char **argv, struct options *opt)
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
     };
-    struct server *s = &opt->server;
-    long seconds = 0;
-    long port;
+    int status = -1;
     int ch;
 
-    s->max_clients = 10000;
-    while ((ch = getopt_long(argc, argv, "b:p:hV", options, NULL)) != -1) {
-        switch (ch) {
-        case 'b':
-            opt->addr = optarg;
-            break;
-        case 'p':
-            /* getaddrinfo() would take 99999 and listen on 34463. */
-            if (cli_parse_number(optarg, 0, 65535, "PORT", &port) == -1) {
-                return CLI_EXIT_USAGE;
-            }
-            opt->port = optarg;
-            break;
-        case 'u':
-            opt->users_file = optarg;
-            break;
-        case 'n':
-            opt->no_login = 1;
-            break;
-        case 's':
-            s->shell = optarg;
-            break;
-        case 'm':
-            if (cli_parse_number(optarg, 1, 1000000, "max-clients",
-                                 &s->max_clients) == -1) {
-                return CLI_EXIT_USAGE;
-            }
-            break;
-        case 'i':
-            if (cli_parse_number(optarg, 0, 86400, "idle-timeout", &seconds) ==
-                -1) {
-                return CLI_EXIT_USAGE;
-            }
-            s->idle_ms = seconds * 1000;
-            break;
-        case 'H':
-            opt->hash_password = 1;
-            break;
-        case 'h':
-            print_help();
-            return CLI_EXIT_OK;
-        case 'V':
-            cli_print_version("telnet_server");
-            return CLI_EXIT_OK;
-        default:
-            cli_print_usage_error(USAGE);
+    opt->server.max_clients = 10000;
+    while (status == -1 &&
+           (ch = getopt_long(argc, argv, "b:p:hV", options, NULL)) != -1) {
+        status = take_option(ch, optarg, opt);
+    }
+    if (status == -1 && (optind < argc || (opt->users_file && opt->no_login))) {
+        cli_print_usage_error(USAGE);
+        status = CLI_EXIT_USAGE;
+    }
+    return status;
+}
+
+/* One option CH with its argument ARG; -1 to go on, else an exit status. */
+static int take_option(int ch, const char *arg, struct options *opt)
+{
+    struct server *s = &opt->server;
+    long number;
+
+    switch (ch) {
+    case 'b':
+        opt->addr = arg;
+        break;
+    case 'p':
+        /* getaddrinfo() would take 99999 and listen on 34463. */
+        if (cli_parse_number(arg, 0, 65535, "PORT", &number) == -1) {
             return CLI_EXIT_USAGE;
         }
-    }
-    if (optind < argc || (opt->users_file && opt->no_login)) {
+        opt->port = arg;
+        break;
+    case 'u':
+        opt->users_file = arg;
+        break;
+    case 'n':
+        opt->no_login = 1;
+        break;
+    case 's':
+        s->shell = arg;
+        break;
+    case 'm':
+        if (cli_parse_number(arg, 1, 1000000, "max-clients", &s->max_clients) ==
+            -1) {
+            return CLI_EXIT_USAGE;
+        }
+        break;
+    case 'i':
+        if (cli_parse_number(arg, 0, 86400, "idle-timeout", &number) == -1) {
+            return CLI_EXIT_USAGE;
+        }
+        s->idle_ms = number * 1000;
+        break;
+    case 'H':
+        opt->hash_password = 1;
+        break;
+    case 'h':
+        print_help();
+        return CLI_EXIT_OK;
+    case 'V':
+        cli_print_version("telnet_server");
+        return CLI_EXIT_OK;
+    default:
         cli_print_usage_error(USAGE);
         return CLI_EXIT_USAGE;
     }
@@ -154,4 +168,37 @@ void set_up_descriptors(long max_clients)
               "sessions fit",
               have, max_clients);
     }
+}
+
+/* The handler only notes the signal; the loop sees it on its next turn. */
+static void note_stop(int sig)
+{
+    stop_signal = sig;
+}
+
+/* SIGTERM and SIGINT end the loop; a vanished client is not a SIGPIPE. */
+int set_up_signals(void)
+{
+    struct sigaction sa;
+
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = note_stop;
+    if (sigaction(SIGTERM, &sa, NULL) == -1 ||
+        sigaction(SIGINT, &sa, NULL) == -1) {
+        warn("sigaction");
+        return -1;
+    }
+    sa.sa_handler = SIG_IGN;
+    if (sigaction(SIGPIPE, &sa, NULL) == -1) {
+        warn("sigaction");
+        return -1;
+    }
+    return 0;
+}
+
+/* A SIGTERM or SIGINT came. */
+int stop_requested(void)
+{
+    return stop_signal != 0;
 }
