@@ -25,10 +25,6 @@
 #define FIRST                                                                  \
     (BIT(TELNET_TELOPT_TTYPE) | BIT(TELNET_TELOPT_TSPEED) |                    \
      BIT(TELNET_TELOPT_XDISPLOC) | BIT(TELNET_TELOPT_NEW_ENVIRON))
-#define SECOND                                                                 \
-    (BIT(TELNET_TELOPT_SGA) | BIT(TELNET_TELOPT_ECHO) |                        \
-     BIT(TELNET_TELOPT_NAWS) | BIT(TELNET_TELOPT_STATUS) |                     \
-     BIT(TELNET_TELOPT_LFLOW))
 
 /*
  * What we agree to when the client offers first: libtelnet answers these
@@ -50,6 +46,7 @@ static const telnet_telopt_t telopts[] = {
 static void on_event(telnet_t *telnet, telnet_event_t *ev, void *user_data);
 static void advance(struct negotiation *neg);
 static void send_second(struct negotiation *neg);
+static void ask(struct negotiation *neg, unsigned char verb, unsigned char opt);
 static void finish(struct negotiation *neg);
 static void on_data(struct negotiation *neg, const char *buf, size_t len);
 static void on_command(struct negotiation *neg, unsigned char cmd);
@@ -67,12 +64,11 @@ int negotiate_start(struct negotiation *neg,
         return -1;
     }
     neg->step = STEP_ASKED_FIRST;
-    neg->waiting = FIRST;
     neg->deadline = monoclock_ms() + NEGOTIATE_MAX;
-    telnet_negotiate(neg->telnet, TELNET_DO, TELNET_TELOPT_TTYPE);
-    telnet_negotiate(neg->telnet, TELNET_DO, TELNET_TELOPT_TSPEED);
-    telnet_negotiate(neg->telnet, TELNET_DO, TELNET_TELOPT_XDISPLOC);
-    telnet_negotiate(neg->telnet, TELNET_DO, TELNET_TELOPT_NEW_ENVIRON);
+    ask(neg, TELNET_DO, TELNET_TELOPT_TTYPE);
+    ask(neg, TELNET_DO, TELNET_TELOPT_TSPEED);
+    ask(neg, TELNET_DO, TELNET_TELOPT_XDISPLOC);
+    ask(neg, TELNET_DO, TELNET_TELOPT_NEW_ENVIRON);
     return 0;
 }
 
@@ -108,6 +104,7 @@ void negotiate_tick(struct negotiation *neg, long long now)
     }
     if (neg->step == STEP_ASKED_FIRST) {
         send_second(neg);
+        advance(neg); /* maybe nothing of it needed asking */
     } else if (neg->step == STEP_ASKED_SECOND) {
         finish(neg);
     }
@@ -183,16 +180,32 @@ static void advance(struct negotiation *neg)
 static void send_second(struct negotiation *neg)
 {
     neg->step = STEP_ASKED_SECOND;
-    neg->waiting = SECOND;
+    neg->waiting = 0;
     neg->deadline = monoclock_ms() + NEGOTIATE_MAX;
     if (neg->filter.said_will & BIT(TELNET_TELOPT_TTYPE)) {
         telnet_ttype_send(neg->telnet);
     }
-    telnet_negotiate(neg->telnet, TELNET_WILL, TELNET_TELOPT_SGA);
-    telnet_negotiate(neg->telnet, TELNET_DO, TELNET_TELOPT_ECHO);
-    telnet_negotiate(neg->telnet, TELNET_DO, TELNET_TELOPT_NAWS);
-    telnet_negotiate(neg->telnet, TELNET_WILL, TELNET_TELOPT_STATUS);
-    telnet_negotiate(neg->telnet, TELNET_DO, TELNET_TELOPT_LFLOW);
+    ask(neg, TELNET_WILL, TELNET_TELOPT_SGA);
+    ask(neg, TELNET_DO, TELNET_TELOPT_ECHO);
+    ask(neg, TELNET_DO, TELNET_TELOPT_NAWS);
+    ask(neg, TELNET_WILL, TELNET_TELOPT_STATUS);
+    ask(neg, TELNET_DO, TELNET_TELOPT_LFLOW);
+}
+
+/*
+ * Ask VERB OPT and wait for the answer, if a request went out at all: an
+ * option the client offered first and we took is already on, and RFC
+ * 1143's Q method sends nothing for it, so no answer will come (PuTTY
+ * opens with DO SGA and WILL NAWS; waiting for those cost two seconds).
+ */
+static void ask(struct negotiation *neg, unsigned char verb, unsigned char opt)
+{
+    unsigned long long before = neg->sent;
+
+    telnet_negotiate(neg->telnet, verb, opt);
+    if (neg->sent != before) {
+        neg->waiting |= BIT(opt);
+    }
 }
 
 /*

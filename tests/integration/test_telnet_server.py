@@ -660,3 +660,21 @@ def test_hash_password_on_a_terminal():
         else:
             assert child.before == (b"\r\ntelnet_server: the passwords "
                                     b"differ\r\n")
+
+
+def test_client_offering_first_gets_login_at_once(raw, telnet_server):
+    """PuTTY's way: DO SGA and WILL NAWS before the server asks anything.
+
+    libtelnet takes both at once (RFC 1143), so the server's own WILL SGA
+    and DO NAWS never go out: it must not wait for answers to them.
+    """
+    raw.send(cmd(DO, SGA, WILL, NAWS) + sb(NAWS, b"\x00\x50\x00\x18"))
+    took = cmd(WILL, SGA, DO, NAWS)
+    assert raw.expect(FIRST + took) == FIRST + took
+    raw.send(TRACER_FIRST)
+    second = sb(TTYPE, b"\x01") + cmd(DO, ECHO, WILL, STATUS, DO, LFLOW)
+    assert raw.expect(second) == second
+    started = time.monotonic()
+    raw.send(cmd(WONT, ECHO, DONT, STATUS, WONT, LFLOW))
+    assert raw.expect(b"login: ") == cmd(WILL, ECHO) + b"login: "
+    assert time.monotonic() - started < 1.0
