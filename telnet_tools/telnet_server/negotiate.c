@@ -274,14 +274,26 @@ static void set_term(struct negotiation *neg, const char *name)
     neg->calls.changed(neg->calls.ctx, NEWS_TERM);
 }
 
-/* RFC 1073 NAWS: width and height, 16 bits each. */
+/*
+ * RFC 1073 NAWS: width and height, 16 bits each.  0 means "unknown" and
+ * changes nothing; the rest is clamped to 1..WINDOW_MAX (ssh_server uses
+ * the same range), so no client can hand a pty 65535 x 65535.
+ */
 static void set_window(struct negotiation *neg, const unsigned char *sb,
                        size_t len)
 {
+    int cols;
+    int rows;
+
     if (len != 4) {
         return;
     }
-    neg->cols = sb[0] << 8 | sb[1];
-    neg->rows = sb[2] << 8 | sb[3];
+    cols = sb[0] << 8 | sb[1];
+    rows = sb[2] << 8 | sb[3];
+    if (cols == 0 || rows == 0) {
+        return;
+    }
+    neg->cols = cols < WINDOW_MAX ? cols : WINDOW_MAX;
+    neg->rows = rows < WINDOW_MAX ? rows : WINDOW_MAX;
     neg->calls.changed(neg->calls.ctx, NEWS_WINDOW);
 }

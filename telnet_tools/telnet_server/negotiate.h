@@ -16,6 +16,7 @@
 
 #define TERM_MAX      40
 #define NEGOTIATE_MAX 2000 /* ms to wait for answers to our options */
+#define WINDOW_MAX    1000 /* columns and rows: NAWS is clamped to 1..1000 */
 
 /* What changed, for negotiate_calls.changed. */
 enum negotiate_news {

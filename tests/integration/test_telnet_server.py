@@ -678,3 +678,34 @@ def test_client_offering_first_gets_login_at_once(raw, telnet_server):
     raw.send(cmd(WONT, ECHO, DONT, STATUS, WONT, LFLOW))
     assert raw.expect(b"login: ") == cmd(WILL, ECHO) + b"login: "
     assert time.monotonic() - started < 1.0
+
+
+def test_window_size_is_clamped(raw, telnet_server):
+    """NAWS 65535 x 65535 becomes 1000 x 1000; 0 (unknown) changes nothing."""
+    raw.negotiate_like_the_tracer()
+    raw.login(telnet_server)
+    raw.send(sb(NAWS, b"\x00\x84\x00\x2b"))
+    assert b"Window size: 132x43\r\n" in raw.command(b"info")
+    raw.send(sb(NAWS, b"\xff" * 8))  # IAC doubled
+    assert b"Window size: 1000x1000\r\n" in raw.command(b"info")
+    raw.send(sb(NAWS, b"\x00\x00\x00\x00"))
+    assert b"Window size: 1000x1000\r\n" in raw.command(b"info")
+    raw.send(sb(NAWS, b"\x03\xe9\x00\x05"))
+    assert b"Window size: 1000x5\r\n" in raw.command(b"info")
+
+
+def test_shell_window_size_is_clamped(make_telnet_server):
+    """The pty of --shell never gets more than 1000 x 1000."""
+    server = make_telnet_server("--shell", "stty size; sleep 5")
+    client = RawClient(server, prompt=b"")
+    client.expect(FIRST)
+    client.send(cmd(WONT, TTYPE, WONT, TSPEED, WONT, XDISPLOC, WONT, ENVIRON))
+    client.expect(cmd(DO, LFLOW))
+    client.send(cmd(DONT, SGA, WONT, ECHO, WILL, NAWS, DONT, STATUS,
+                    WONT, LFLOW) + sb(NAWS, b"\xff" * 8))
+    client.expect(b"login: ")
+    client.send(server.user.encode() + b"\r\n")
+    client.expect(b"Password: ")
+    client.send(server.password.encode() + b"\r\n")
+    assert client.expect(b"1000 1000\r\n").endswith(b"1000 1000\r\n")
+    client.close()
