@@ -5,6 +5,10 @@
  * and room for --max-clients descriptors.
  */
 
+#include <netdb.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <err.h>
 #include <getopt.h>
 #include <signal.h>
@@ -26,6 +30,8 @@
 static volatile sig_atomic_t stop_signal;
 
 static int take_option(int ch, const char *arg, struct options *opt);
+static int check_open_shell(const char *addr);
+static int is_loopback(const struct sockaddr *sa);
 static void print_help(void);
 
 /* getopt_long; -1 to go on, else the exit status (help, version, usage). */
@@ -56,7 +62,65 @@ int options_parse(int argc, char **argv, struct options *opt)
         cli_print_usage_error(USAGE);
         status = CLI_EXIT_USAGE;
     }
+    if (status == -1 && opt->no_login && opt->server.shell != NULL) {
+        status = check_open_shell(opt->addr);
+    }
     return status;
+}
+
+/*
+ * --no-login --shell hands a shell to whoever connects: only on a
+ * loopback address (reachable from this machine alone), and loudly.
+ */
+static int check_open_shell(const char *addr)
+{
+    struct addrinfo hints = {0};
+    struct addrinfo *list = NULL;
+    int loopback = 1;
+
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    if (getaddrinfo(addr, "0", &hints, &list) != 0) {
+        loopback = 0;
+    }
+    for (struct addrinfo *ai = list; ai != NULL; ai = ai->ai_next) {
+        loopback = loopback && is_loopback(ai->ai_addr);
+    }
+    if (list != NULL) {
+        freeaddrinfo(list);
+    }
+    if (!loopback) {
+        warnx("--no-login --shell gives a shell to anyone who connects: "
+              "refused on %s, allowed only on a loopback address "
+              "(-b 127.0.0.1 or -b ::1)",
+              addr);
+        return CLI_EXIT_USAGE;
+    }
+    warnx("WARNING: --no-login --shell: anyone on this machine who "
+          "connects to %s gets a shell as this user, with no password",
+          addr);
+    return -1;
+}
+
+/* 127.0.0.0/8, ::1, or ::ffff:127.x.y.z. */
+static int is_loopback(const struct sockaddr *sa)
+{
+    static const unsigned char v4mapped[12] = {0, 0, 0, 0, 0,    0,
+                                               0, 0, 0, 0, 0xff, 0xff};
+    const unsigned char *b;
+
+    if (sa->sa_family == AF_INET) {
+        b = (const unsigned char *)&((const struct sockaddr_in *)sa)->sin_addr;
+        return b[0] == 127;
+    }
+    if (sa->sa_family != AF_INET6) {
+        return 0;
+    }
+    b = ((const struct sockaddr_in6 *)sa)->sin6_addr.s6_addr;
+    if (memcmp(b, v4mapped, sizeof(v4mapped)) == 0) {
+        return b[12] == 127;
+    }
+    return memcmp(b, &in6addr_loopback, 16) == 0;
 }
 
 /* One option CH with its argument ARG; -1 to go on, else an exit status. */

@@ -709,3 +709,30 @@ def test_shell_window_size_is_clamped(make_telnet_server):
     client.send(server.password.encode() + b"\r\n")
     assert client.expect(b"1000 1000\r\n").endswith(b"1000 1000\r\n")
     client.close()
+
+
+@pytest.mark.parametrize("addr", ["0.0.0.0", "::"])
+def test_open_shell_refused_off_loopback(addr):
+    """--no-login --shell on a reachable address: refused, saying why."""
+    refused = run([program("telnet_server"), "-p", "0", "-b", addr,
+                   "--no-login", "--shell", "sh"])
+    assert (refused.returncode, refused.stdout, refused.stderr) == (
+        2, b"", b"telnet_server: --no-login --shell gives a shell to anyone "
+        b"who connects: refused on " + addr.encode() + b", allowed only on "
+        b"a loopback address (-b 127.0.0.1 or -b ::1)\n")
+
+
+def test_open_shell_on_loopback_warns(make_telnet_server):
+    server = make_telnet_server("--shell", "echo open; sleep 5",
+                                login=False)
+    assert server.log_text().startswith(
+        "telnet_server: WARNING: --no-login --shell: anyone on this machine "
+        "who connects to 127.0.0.1 gets a shell as this user, with no "
+        "password\n")
+    client = RawClient(server, prompt=b"")
+    client.expect(FIRST)
+    client.send(TRACER_FIRST)
+    client.expect(SECOND)
+    client.send(TRACER_SECOND)
+    assert client.expect(b"open\r\n").endswith(b"open\r\n")
+    client.close()
