@@ -16,19 +16,24 @@
 
 #define READ_SIZE 4096
 
+static int logging_in(const struct conn *c);
+
 /* A new session: its socket set up, its console, our first options. */
-struct conn *conn_new(int fd, struct server *s)
+struct conn *conn_new(int fd, struct server *s, unsigned long id,
+                      const char **refused)
 {
     struct conn *c = calloc(1, sizeof(*c));
 
+    *refused = NULL;
     if (c == NULL) {
         warn("accept");
         return NULL;
     }
+    c->id = id;
     c->server = s;
-    c->last_input = monoclock_ms();
+    c->born = c->last_input = monoclock_ms();
     child_init(&c->child);
-    if (wire_open(&c->wire, fd) == -1 || session_start(c) == -1) {
+    if (wire_open(&c->wire, fd) == -1 || session_start(c, refused) == -1) {
         c->wire.fd = -1; /* the caller closes it */
         conn_free(c);
         return NULL;
@@ -80,11 +85,15 @@ long long conn_tick(struct conn *c, long long now)
 {
     long long timer = console_deadline(c->console);
     long idle = c->server->idle_ms;
+    long grace = c->server->grace_ms;
     long long next = -1;
 
     negotiate_tick(&c->neg, now);
     if (c->phase == PHASE_ANSWER_HELD && now >= c->answer_at) {
         session_answer(c);
+    }
+    if (grace > 0 && logging_in(c) && now - c->born >= grace) {
+        session_too_late(c);
     }
     if (timer != -1 && timer <= now && c->phase == PHASE_AT_CONSOLE) {
         console_tick(c->console);
@@ -112,13 +121,36 @@ long long conn_tick(struct conn *c, long long now)
     if (idling && (next == -1 || c->last_input + idle < next)) {
         next = c->last_input + idle;
     }
+    if (grace > 0 && logging_in(c) && (next == -1 || c->born + grace < next)) {
+        next = c->born + grace;
+    }
     return next;
+}
+
+/* Not logged in yet, and not on the way out. */
+static int logging_in(const struct conn *c)
+{
+    return c->phase == PHASE_NEGOTIATING || c->phase == PHASE_LOGGING_IN ||
+           c->phase == PHASE_CHECKING || c->phase == PHASE_ANSWER_HELD;
 }
 
 /* Input waits in the kernel while an answer is held, or at the end. */
 int conn_wants_input(const struct conn *c)
 {
-    return c->phase != PHASE_ANSWER_HELD && c->phase != PHASE_CLOSING;
+    return c->phase != PHASE_CHECKING && c->phase != PHASE_ANSWER_HELD &&
+           c->phase != PHASE_CLOSING;
+}
+
+/* Passcheck answered: session.c decides when the client hears it. */
+void conn_password_checked(struct conn *c, int ok)
+{
+    session_checked(c, ok);
+}
+
+/* A session waiting for passcheck stays, so that a failure still counts. */
+int conn_finished(const struct conn *c)
+{
+    return c->wire.fd == -1 && !c->check_pending;
 }
 
 /* A reaped child is no longer signalled. */
@@ -138,6 +170,7 @@ void conn_shut_down(struct conn *c, const char *text)
 /* Everything the session owns, in the reverse order of making. */
 void conn_free(struct conn *c)
 {
+    session_end(c);
     child_stop(&c->child);
     negotiate_free(&c->neg);
     console_free(c->console);

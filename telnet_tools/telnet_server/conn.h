@@ -16,14 +16,13 @@
 #include "telnet_tools/telnet_server/server.h"
 #include "telnet_tools/telnet_server/wire.h"
 
-#define LOGIN_DELAY 1000 /* ms before a wrong password is answered */
-
 /* Where a connection is in its life. */
 enum phase {
     PHASE_NEGOTIATING,   /* our options are out, answers awaited */
     PHASE_LOGGING_IN,    /* the console asks login: and Password: */
-    PHASE_ANSWER_HELD,   /* a password was typed: the answer waits, */
-                         /* and so does input, in the kernel */
+    PHASE_CHECKING,      /* a password was typed: crypt(3) runs on */
+                         /* passcheck's thread; input waits in the kernel */
+    PHASE_ANSWER_HELD,   /* checked: the answer waits for its time */
     PHASE_AT_CONSOLE,    /* logged in, typing commands */
     PHASE_RUNNING_CHILD, /* exec or --shell: bytes to and from a child */
     PHASE_CLOSING        /* send what is queued, then close */
@@ -31,6 +30,7 @@ enum phase {
 
 /* One Telnet session: everything the loop knows about one client. */
 struct conn {
+    unsigned long id; /* passcheck's answers name it */
     enum phase phase;
     struct server *server;
     struct wire wire;       /* the socket, and bytes queued for it */
@@ -38,13 +38,20 @@ struct conn {
     struct console *console;
     struct login login;
     struct child child;
+    long long born;       /* for the login grace time */
     long long last_input; /* for the idle time-out */
-    long long answer_at;  /* PHASE_ANSWER_HELD: answer then */
+    long long answer_at;  /* a password's answer, not before this */
     int answer_ok;        /* ... and the answer: right or wrong */
+    int check_pending;    /* passcheck has our password: keep C till then */
+    int in_gate;          /* counted by the gate as not logged in yet */
 };
 
-/* A new session on socket FD (closed by the caller on NULL). */
-struct conn *conn_new(int fd, struct server *s);
+/*
+ * A new session on socket FD, numbered ID; on NULL the caller closes FD,
+ * first sending *REFUSED if the gate set it (a line for the client).
+ */
+struct conn *conn_new(int fd, struct server *s, unsigned long id,
+                      const char **refused);
 
 /* The socket polled readable (or hung up): read and act on it. */
 void conn_read(struct conn *c);
@@ -60,6 +67,12 @@ long long conn_tick(struct conn *c, long long now);
 
 /* Whether to poll the socket for input: not while we hold it back. */
 int conn_wants_input(const struct conn *c);
+
+/* Passcheck's answer to this session's password. */
+void conn_password_checked(struct conn *c, int ok);
+
+/* Nothing left to do: the socket is closed and no check is pending. */
+int conn_finished(const struct conn *c);
 
 /* PID was reaped. */
 void conn_child_exited(struct conn *c, pid_t pid);

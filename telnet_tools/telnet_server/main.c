@@ -2,11 +2,8 @@
 /*
  * telnet_server: a small event-driven Telnet server with a telnetsrv-style
  * command console, so that every Telnet lesson has a server to talk to.
- *
- * One process, one thread, one poll() loop over non-blocking sockets; each
- * client is one struct conn (conn.h) holding its socket and the bytes it
- * has not yet taken, its libtelnet tracker, its console, its login and
- * its child.
+ * One poll() loop over non-blocking sockets (crypt(3) alone runs on a
+ * thread, common/passcheck); each client is one struct conn (conn.h).
  *
  *     $ telnet_server -p 2323 --users users.txt
  *     $ telnet 127.0.0.1 2323
@@ -30,8 +27,10 @@
 #include <unistd.h>
 
 #include "common/cli.h"
+#include "common/gate.h"
 #include "common/monoclock.h"
 #include "common/net.h"
+#include "common/passcheck.h"
 #include "telnet_tools/telnet_server/conn.h"
 #include "telnet_tools/telnet_server/login.h"
 #include "telnet_tools/telnet_server/server.h"
@@ -42,6 +41,7 @@
 #define TICK_MAX_MS     1000
 #define ACCEPT_MAX      64 /* new clients taken per turn of the loop */
 #define ACCEPT_PAUSE_MS 200
+#define FIXED_FDS       2 /* the listener, passcheck's answers */
 
 /* Whose descriptor one poll entry is: a client's socket or its child's. */
 struct slot {
@@ -56,12 +56,15 @@ struct loop {
     struct slot *owner; /* owner[i]: whose descriptor fds[i] is */
     size_t nfds, fds_cap;
     long long accept_again; /* out of descriptors: not before this time */
+    unsigned long next_id;  /* of the next connection */
 };
 
 static int serve(int listen_fd, struct server *s);
-static int build_poll_set(struct loop *loop, int listen_fd);
+static int build_poll_set(struct loop *loop, int listen_fd, int answers);
 static int grow_poll_set(struct loop *loop, size_t need);
+static void collect_answers(struct loop *loop, struct passcheck *pc);
 static void accept_clients(struct loop *loop, int listen_fd, struct server *s);
+static void refuse(int fd, const char *why);
 static void shut_down(struct loop *loop);
 
 int main(int argc, char **argv)
@@ -99,6 +102,8 @@ out:
     if (listen_fd != -1) {
         close(listen_fd);
     }
+    passcheck_stop(opt.server.passcheck); /* before the users it reads */
+    gate_free(opt.server.gate);
     users_free(opt.server.users);
     return status;
 }
@@ -114,7 +119,8 @@ static int serve(int listen_fd, struct server *s)
     int status = 0;
 
     while (!stop_requested()) {
-        int timeout = build_poll_set(&loop, listen_fd);
+        int answers = s->passcheck ? passcheck_fd(s->passcheck) : -1;
+        int timeout = build_poll_set(&loop, listen_fd, answers);
         if (timeout < -1 || poll(loop.fds, loop.nfds, timeout) < 0) {
             if (timeout < -1 || errno != EINTR) {
                 warn("poll");
@@ -123,7 +129,7 @@ static int serve(int listen_fd, struct server *s)
             }
             continue;
         }
-        for (size_t i = 1; i < loop.nfds; i++) {
+        for (size_t i = FIXED_FDS; i < loop.nfds; i++) {
             struct conn *c = loop.owner[i].conn;
             short ready = loop.fds[i].revents;
             if (ready == 0 || c->wire.fd == -1) {
@@ -136,6 +142,9 @@ static int serve(int listen_fd, struct server *s)
             }
             conn_flush(c);
         }
+        if (loop.fds[1].revents & POLLIN) {
+            collect_answers(&loop, s->passcheck);
+        }
         if (loop.fds[0].revents & POLLIN) {
             accept_clients(&loop, listen_fd, s);
         }
@@ -147,16 +156,16 @@ static int serve(int listen_fd, struct server *s)
 }
 
 /*
- * Fill loop.fds: the listener, then each client's socket, and its child's
- * pipe or pty if it has one.  On the way, run the deadlines that are due.
- * Returns the poll time-out, or -2 (no memory).
+ * Fill loop.fds: the listener, passcheck's ANSWERS, then each client's
+ * socket and its child's pipe or pty if it has one.  On the way, run the
+ * deadlines that are due.  Returns the poll time-out, or -2 (no memory).
  */
-static int build_poll_set(struct loop *loop, int listen_fd)
+static int build_poll_set(struct loop *loop, int listen_fd, int answers)
 {
     long long now = monoclock_ms();
     long long next = now + TICK_MAX_MS;
 
-    if (grow_poll_set(loop, loop->table.count * 2 + 1) == -1) {
+    if (grow_poll_set(loop, loop->table.count * 2 + FIXED_FDS) == -1) {
         return -2;
     }
     /* Out of descriptors, the listener would wake us at once, for ever. */
@@ -166,7 +175,8 @@ static int build_poll_set(struct loop *loop, int listen_fd)
     } else if (loop->accept_again < next) {
         next = loop->accept_again;
     }
-    loop->nfds = 1;
+    loop->fds[1] = (struct pollfd){answers, POLLIN, 0}; /* -1: ignored */
+    loop->nfds = FIXED_FDS;
     for (size_t i = 0; i < loop->table.count; i++) {
         struct conn *c = loop->table.conns[i];
         struct pollfd *sock = &loop->fds[loop->nfds];
@@ -213,13 +223,29 @@ static int grow_poll_set(struct loop *loop, size_t need)
     return 0;
 }
 
-/* Take waiting clients; past --max-clients, say so and close. */
+/* Passcheck's answers, each to its session if that is still here. */
+static void collect_answers(struct loop *loop, struct passcheck *pc)
+{
+    unsigned long id;
+    int ok;
+
+    while (passcheck_result(pc, &id, &ok) == 1) {
+        struct conn *c = table_find(&loop->table, id);
+        if (c != NULL) {
+            conn_password_checked(c, ok);
+        }
+    }
+}
+
+/*
+ * Take waiting clients; past --max-clients, or when the gate says no
+ * (too many not logged in yet, in all or from that address), say why
+ * in one line and close: RFC 854 lets a server send text before it goes.
+ */
 static void accept_clients(struct loop *loop, int listen_fd, struct server *s)
 {
-    static const char full[] = "telnet_server: too many clients, "
-                               "try again later\r\n";
-
     for (int n = 0; n < ACCEPT_MAX; n++) {
+        const char *refused = NULL;
         int fd = accept(listen_fd, NULL, NULL);
         if (fd == -1) {
             if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS ||
@@ -233,21 +259,31 @@ static void accept_clients(struct loop *loop, int listen_fd, struct server *s)
             return;
         }
         if (loop->table.count >= (size_t)s->max_clients) {
-            (void)!send(fd, full, sizeof(full) - 1, MSG_NOSIGNAL);
-            close(fd);
+            refuse(fd, "too many clients");
             continue;
         }
-        struct conn *c = conn_new(fd, s);
-        if (c == NULL || table_add(&loop->table, c) == -1) {
-            if (c != NULL) {
-                conn_free(c); /* closes FD */
-            } else {
-                close(fd);
-            }
-            continue;
+        struct conn *c = conn_new(fd, s, ++loop->next_id, &refused);
+        if (c == NULL) {
+            refuse(fd, refused);
+        } else if (table_add(&loop->table, c) == -1) {
+            conn_free(c); /* closes FD */
+        } else {
+            conn_flush(c);
         }
-        conn_flush(c);
     }
+}
+
+/* One line saying WHY (NULL: nothing to say), then close. */
+static void refuse(int fd, const char *why)
+{
+    char line[128];
+
+    if (why != NULL) {
+        int n = snprintf(line, sizeof(line),
+                         "telnet_server: %s, try again later\r\n", why);
+        (void)!send(fd, line, (size_t)n, MSG_NOSIGNAL);
+    }
+    close(fd);
 }
 
 /* SIGTERM or SIGINT: tell every session, then close them all. */

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * telnet_server, its command line: getopt_long, --help, where the
- * accounts come from (--users FILE, --no-login, or a one-time account),
- * and room for --max-clients descriptors.
+ * telnet_server, its command line: getopt_long, --help, and the checks
+ * of what was asked (--max-startups, --no-login --shell on loopback only).
  */
 
 #include <netdb.h>
@@ -13,6 +12,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/cli.h"
@@ -24,14 +24,15 @@
 #define USAGE                                                                  \
     "usage: telnet_server [-b ADDR] [-p PORT] [--users FILE | --no-login]\n"   \
     "                     [--shell COMMAND] [--max-clients N]\n"               \
-    "                     [--idle-timeout SECONDS]\n"                          \
+    "                     [--idle-timeout SECONDS] [--login-grace-time S]\n"   \
+    "                     [--max-startups START:RATE:FULL]\n"                  \
+    "                     [--per-source-max N]\n"                              \
     "       telnet_server --hash-password"
-
-static volatile sig_atomic_t stop_signal;
 
 static int take_option(int ch, const char *arg, struct options *opt);
 static int check_open_shell(const char *addr);
 static int is_loopback(const struct sockaddr *sa);
+static int parse_startups(const char *arg, struct gate_limits *limits);
 static void print_help(void);
 
 /* getopt_long; -1 to go on, else the exit status (help, version, usage). */
@@ -45,6 +46,9 @@ int options_parse(int argc, char **argv, struct options *opt)
         {"shell", required_argument, NULL, 's'},
         {"max-clients", required_argument, NULL, 'm'},
         {"idle-timeout", required_argument, NULL, 'i'},
+        {"login-grace-time", required_argument, NULL, 'g'},
+        {"max-startups", required_argument, NULL, 'M'},
+        {"per-source-max", required_argument, NULL, 'P'},
         {"hash-password", no_argument, NULL, 'H'},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
@@ -54,6 +58,7 @@ int options_parse(int argc, char **argv, struct options *opt)
     int ch;
 
     opt->server.max_clients = 10000;
+    opt->server.grace_ms = 60000;
     while (status == -1 &&
            (ch = getopt_long(argc, argv, "b:p:hV", options, NULL)) != -1) {
         status = take_option(ch, optarg, opt);
@@ -161,6 +166,22 @@ static int take_option(int ch, const char *arg, struct options *opt)
         }
         s->idle_ms = number * 1000;
         break;
+    case 'g':
+        if (cli_parse_number(arg, 0, 86400, "login-grace-time", &number) ==
+            -1) {
+            return CLI_EXIT_USAGE;
+        }
+        s->grace_ms = number * 1000;
+        break;
+    case 'M':
+        return parse_startups(arg, &s->limits);
+    case 'P':
+        if (cli_parse_number(arg, 1, 1000000, "per-source-max", &number) ==
+            -1) {
+            return CLI_EXIT_USAGE;
+        }
+        s->limits.per_source = (int)number;
+        break;
     case 'H':
         opt->hash_password = 1;
         break;
@@ -174,6 +195,40 @@ static int take_option(int ch, const char *arg, struct options *opt)
         cli_print_usage_error(USAGE);
         return CLI_EXIT_USAGE;
     }
+    return -1;
+}
+
+/*
+ * --max-startups START:RATE:FULL, as sshd's MaxStartups: from START
+ * connections not logged in yet, refuse RATE% of new ones, rising to all
+ * at FULL.  -1 to go on, or the usage status.
+ */
+static int parse_startups(const char *arg, struct gate_limits *limits)
+{
+    long n[3] = {0, 0, 0};
+    char *end = NULL;
+    const char *at = arg;
+
+    for (int i = 0; i < 3; i++) {
+        n[i] = strtol(at, &end, 10);
+        if (end == at || n[i] < 1 || n[i] > 1000000 ||
+            *end != (i < 2 ? ':' : '\0')) {
+            warnx("max-startups must be START:RATE:FULL, numbers with "
+                  "START <= FULL and RATE <= 100, not '%s'",
+                  arg);
+            return CLI_EXIT_USAGE;
+        }
+        at = end + 1;
+    }
+    if (n[0] > n[2] || n[1] > 100) {
+        warnx("max-startups must be START:RATE:FULL, numbers with "
+              "START <= FULL and RATE <= 100, not '%s'",
+              arg);
+        return CLI_EXIT_USAGE;
+    }
+    limits->start = (int)n[0];
+    limits->rate = (int)n[1];
+    limits->full = (int)n[2];
     return -1;
 }
 
@@ -194,6 +249,13 @@ static void print_help(void)
            "(10000)\n"
            "  --idle-timeout SECONDS  close silent sessions (0: "
            "never)\n"
+           "  --login-grace-time S    time to log in, from connect (60; "
+           "0: none)\n"
+           "  --max-startups S:R:F    from S not logged in, refuse R%% of "
+           "new ones,\n"
+           "                          all at F (10:30:100)\n"
+           "  --per-source-max N      not logged in from one address "
+           "(10)\n"
            "  --hash-password         read a password, print its "
            "hash for FILE\n"
            "  -h, --help, -V, --version\n\n"
@@ -202,67 +264,4 @@ static void print_help(void)
            "SIGTERM or SIGINT ends it, telling every session.\n\n",
            USAGE);
     cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_USAGE);
-}
-
-/* --users FILE, --no-login, or a one-time account made now. */
-int set_up_users(struct options *opt)
-{
-    if (opt->no_login || opt->hash_password) {
-        return 0;
-    }
-    if (opt->users_file != NULL) {
-        opt->server.users = users_load(opt->users_file);
-        return opt->server.users != NULL ? 0 : -1;
-    }
-    return login_one_time_account(&opt->server.users);
-}
-
-/*
- * A session holds a socket (and a pipe or pty while a child runs), but
- * the soft descriptor limit is often 1024: raise it, up to the hard
- * limit, so that --max-clients sessions fit.  Too low is only a warning.
- */
-void set_up_descriptors(long max_clients)
-{
-    long want = max_clients + 16; /* listener, stdio, a spare */
-    long have = net_raise_descriptor_limit(want);
-
-    if (have >= 0 && have < want) {
-        warnx("only %ld descriptors (ulimit -Hn): fewer than %ld "
-              "sessions fit",
-              have, max_clients);
-    }
-}
-
-/* The handler only notes the signal; the loop sees it on its next turn. */
-static void note_stop(int sig)
-{
-    stop_signal = sig;
-}
-
-/* SIGTERM and SIGINT end the loop; a vanished client is not a SIGPIPE. */
-int set_up_signals(void)
-{
-    struct sigaction sa;
-
-    memset(&sa, 0, sizeof(sa));
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = note_stop;
-    if (sigaction(SIGTERM, &sa, NULL) == -1 ||
-        sigaction(SIGINT, &sa, NULL) == -1) {
-        warn("sigaction");
-        return -1;
-    }
-    sa.sa_handler = SIG_IGN;
-    if (sigaction(SIGPIPE, &sa, NULL) == -1) {
-        warn("sigaction");
-        return -1;
-    }
-    return 0;
-}
-
-/* A SIGTERM or SIGINT came. */
-int stop_requested(void)
-{
-    return stop_signal != 0;
 }

@@ -11,6 +11,8 @@
 #ifndef SHELLWIRE_TELNET_SERVER_H
 #define SHELLWIRE_TELNET_SERVER_H
 
+#include "common/gate.h"
+#include "common/passcheck.h"
 #include "common/users.h"
 
 /* Options and shared state of the one server process. */
@@ -18,7 +20,11 @@ struct server {
     struct users *users; /* NULL: --no-login */
     const char *shell;   /* --shell COMMAND, or NULL */
     long idle_ms;        /* 0: no idle time-out */
+    long grace_ms;       /* to log in, from connect; 0: no limit */
     long max_clients;
+    struct gate_limits limits;   /* --max-startups, --per-source-max */
+    struct gate *gate;           /* who may log in; NULL: --no-login */
+    struct passcheck *passcheck; /* crypt(3) off the loop; NULL: same */
 };
 
 /* What the command line asks for. */

@@ -11,8 +11,9 @@
 #include <string.h>
 
 #include "common/console.h"
+#include "common/gate.h"
 #include "common/monoclock.h"
-#include "common/users.h"
+#include "common/passcheck.h"
 #include "telnet_tools/telnet_server/session.h"
 
 static void on_negotiate_send(void *ctx, const char *buf, size_t len);
@@ -22,15 +23,23 @@ static void on_console_write(void *ctx, const char *buf, size_t len);
 static int on_console_exec(void *ctx, const char *command);
 static void begin_login(struct conn *c);
 static void on_login_line(void *ctx, const char *line);
+static void check_password(struct conn *c, const char *password);
 static void start_session(struct conn *c);
 
-/* The console and the negotiation of C, reporting to the callbacks here. */
-int session_start(struct conn *c)
+/* The gate first; then a console and a negotiation reporting to us. */
+int session_start(struct conn *c, const char **refused)
 {
     struct console_io io = {c, on_console_write, on_login_line,
                             on_console_exec};
     struct negotiate_calls calls = {c, on_negotiate_send, on_text, on_news};
+    struct gate *gate = c->server->gate;
 
+    *refused = NULL;
+    if (gate != NULL &&
+        gate_admit(gate, (struct sockaddr *)&c->wire.addr, refused) == -1) {
+        return -1;
+    }
+    c->in_gate = gate != NULL;
     c->phase = PHASE_NEGOTIATING;
     c->console = console_new(&io);
     if (c->console == NULL || negotiate_start(&c->neg, &calls) == -1) {
@@ -136,18 +145,52 @@ static void on_login_line(void *ctx, const char *line)
         console_ask(c->console, "Password: ", 0);
         break;
     case LOGIN_CHECK:
-        c->answer_ok = users_verify(c->server->users, c->login.user, line);
-        if (c->answer_ok) {
-            session_answer(c);
-            break;
-        }
-        warnx("failed login for '%s' from %s", c->login.user, c->wire.peer);
-        c->answer_at = monoclock_ms() + LOGIN_DELAY;
-        c->phase = PHASE_ANSWER_HELD;
+        check_password(c, line);
         break;
     default:
         console_ask(c->console, "login: ", 1);
         break;
+    }
+}
+
+/*
+ * Hand the password to passcheck's thread; the loop goes on meanwhile.
+ * Right or wrong, the answer leaves GATE_ANSWER_FLOOR_MS after the
+ * attempt at the earliest, so its time tells a guesser nothing.
+ */
+static void check_password(struct conn *c, const char *password)
+{
+    if (passcheck_submit(c->server->passcheck, c->id, c->login.user,
+                         password) == -1) {
+        warnx("%s: too many passwords waiting for a check", c->wire.peer);
+        session_say(c, "\r\ntelnet_server: too busy, try again later\r\n");
+        session_close_soon(c);
+        return;
+    }
+    c->check_pending = 1;
+    c->answer_at = monoclock_ms() + GATE_ANSWER_FLOOR_MS;
+    c->phase = PHASE_CHECKING;
+}
+
+/*
+ * The check is done.  Earlier failures from this address hold the answer
+ * until their delay has passed (gate_wait_ms), right or wrong alike, and
+ * on whichever connection; a wrong one adds its own delay for the next.
+ */
+void session_checked(struct conn *c, int ok)
+{
+    struct sockaddr *peer = (struct sockaddr *)&c->wire.addr;
+    long long held = monoclock_ms() + gate_wait_ms(c->server->gate, peer);
+
+    c->check_pending = 0;
+    c->answer_ok = ok;
+    c->answer_at = held > c->answer_at ? held : c->answer_at;
+    if (!ok) {
+        gate_failure_delay_ms(c->server->gate, peer);
+        warnx("failed login for '%s' from %s", c->login.user, c->wire.peer);
+    }
+    if (c->phase == PHASE_CHECKING) {
+        c->phase = PHASE_ANSWER_HELD;
     }
 }
 
@@ -157,6 +200,7 @@ void session_answer(struct conn *c)
     switch (login_checked(&c->login, c->answer_ok)) {
     case LOGIN_IN:
         warnx("login %s from %s", c->login.user, c->wire.peer);
+        session_end(c); /* in: no longer the gate's business */
         start_session(c);
         break;
     case LOGIN_GIVE_UP:
@@ -186,6 +230,23 @@ static void start_session(struct conn *c)
     } else {
         console_print(c->console, "telnet_server: cannot start the shell");
         session_close_soon(c);
+    }
+}
+
+/* Like sshd's LoginGraceTime: counted from connect, reset by nothing. */
+void session_too_late(struct conn *c)
+{
+    warnx("login time-out for %s", c->wire.peer);
+    session_say(c, "\r\nLogin time-out, goodbye.\r\n");
+    session_close_soon(c);
+}
+
+/* Logged in or gone: the gate stops counting this connection. */
+void session_end(struct conn *c)
+{
+    if (c->in_gate) {
+        gate_release(c->server->gate, (struct sockaddr *)&c->wire.addr);
+        c->in_gate = 0;
     }
 }
 

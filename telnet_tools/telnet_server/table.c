@@ -38,11 +38,22 @@ void table_reap_children(struct table *t)
     }
 }
 
+/* The session numbered ID, or NULL: it may have gone since. */
+struct conn *table_find(const struct table *t, unsigned long id)
+{
+    for (size_t i = 0; i < t->count; i++) {
+        if (t->conns[i]->id == id) {
+            return t->conns[i];
+        }
+    }
+    return NULL;
+}
+
 /* Sessions whose socket closed on this turn are freed. */
 void table_sweep(struct table *t)
 {
     for (size_t i = 0; i < t->count;) {
-        if (t->conns[i]->wire.fd == -1) {
+        if (conn_finished(t->conns[i])) {
             conn_free(t->conns[i]);
             t->conns[i] = t->conns[--t->count];
         } else {

@@ -22,6 +22,9 @@ int table_add(struct table *t, struct conn *c);
 /* Collect every exited child; its session forgets its pid. */
 void table_reap_children(struct table *t);
 
+/* The session numbered ID, or NULL. */
+struct conn *table_find(const struct table *t, unsigned long id);
+
 /* Free the sessions that ended; keep the table packed. */
 void table_sweep(struct table *t);
 
