@@ -10,10 +10,7 @@ import socket
 import threading
 import time
 
-import pytest
-
-from fixtures_telnet_server import (
-    IAC, PROMPT, TRACER_FIRST, TRACER_SECOND, RawClient, wait_until)
+from fixtures_telnet_server import IAC, PROMPT, RawClient, wait_until
 
 NOP = bytes([IAC, 241])
 
