@@ -16,6 +16,8 @@
 
 #define READ_SIZE 4096
 
+static long long next_deadline(const struct conn *c, long long timer,
+                               int idling);
 static int logging_in(const struct conn *c);
 
 /* A new session: its socket set up, its console, our first options. */
@@ -86,7 +88,6 @@ long long conn_tick(struct conn *c, long long now)
     long long timer = console_deadline(c->console);
     long idle = c->server->idle_ms;
     long grace = c->server->grace_ms;
-    long long next = -1;
 
     negotiate_tick(&c->neg, now);
     if (c->phase == PHASE_ANSWER_HELD && now >= c->answer_at) {
@@ -107,22 +108,34 @@ long long conn_tick(struct conn *c, long long now)
         session_close_soon(c);
         idling = 0;
     }
-    if (c->neg.deadline != 0) {
-        next = c->neg.deadline;
-    }
-    if (c->phase == PHASE_ANSWER_HELD && (next == -1 || c->answer_at < next)) {
-        next = c->answer_at;
+    return next_deadline(c, timer, idling);
+}
+
+/* The earliest of C's deadlines still ahead, or -1. */
+static long long next_deadline(const struct conn *c, long long timer,
+                               int idling)
+{
+    long long due[5] = {-1, -1, -1, -1, -1};
+    long long next = -1;
+
+    due[0] = c->neg.deadline != 0 ? c->neg.deadline : -1;
+    if (c->phase == PHASE_ANSWER_HELD) {
+        due[1] = c->answer_at;
     }
     /* A timer set before exec never fires: its past time would spin too. */
-    if (timer != -1 && c->phase == PHASE_AT_CONSOLE &&
-        (next == -1 || timer < next)) {
-        next = timer;
+    if (c->phase == PHASE_AT_CONSOLE) {
+        due[2] = timer;
     }
-    if (idling && (next == -1 || c->last_input + idle < next)) {
-        next = c->last_input + idle;
+    if (idling) {
+        due[3] = c->last_input + c->server->idle_ms;
     }
-    if (grace > 0 && logging_in(c) && (next == -1 || c->born + grace < next)) {
-        next = c->born + grace;
+    if (c->server->grace_ms > 0 && logging_in(c)) {
+        due[4] = c->born + c->server->grace_ms;
+    }
+    for (int i = 0; i < 5; i++) {
+        if (due[i] != -1 && (next == -1 || due[i] < next)) {
+            next = due[i];
+        }
     }
     return next;
 }

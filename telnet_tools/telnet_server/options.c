@@ -32,6 +32,7 @@
 static int take_option(int ch, const char *arg, struct options *opt);
 static int check_open_shell(const char *addr);
 static int is_loopback(const struct sockaddr *sa);
+static int number_option(int ch, const char *arg, struct server *s);
 static int parse_startups(const char *arg, struct gate_limits *limits);
 static void print_help(void);
 
@@ -155,33 +156,12 @@ static int take_option(int ch, const char *arg, struct options *opt)
         s->shell = arg;
         break;
     case 'm':
-        if (cli_parse_number(arg, 1, 1000000, "max-clients", &s->max_clients) ==
-            -1) {
-            return CLI_EXIT_USAGE;
-        }
-        break;
     case 'i':
-        if (cli_parse_number(arg, 0, 86400, "idle-timeout", &number) == -1) {
-            return CLI_EXIT_USAGE;
-        }
-        s->idle_ms = number * 1000;
-        break;
     case 'g':
-        if (cli_parse_number(arg, 0, 86400, "login-grace-time", &number) ==
-            -1) {
-            return CLI_EXIT_USAGE;
-        }
-        s->grace_ms = number * 1000;
-        break;
+    case 'P':
+        return number_option(ch, arg, s);
     case 'M':
         return parse_startups(arg, &s->limits);
-    case 'P':
-        if (cli_parse_number(arg, 1, 1000000, "per-source-max", &number) ==
-            -1) {
-            return CLI_EXIT_USAGE;
-        }
-        s->limits.per_source = (int)number;
-        break;
     case 'H':
         opt->hash_password = 1;
         break;
@@ -196,6 +176,38 @@ static int take_option(int ch, const char *arg, struct options *opt)
         return CLI_EXIT_USAGE;
     }
     return -1;
+}
+
+/* The options that take a number: -1 to go on, or the usage status. */
+static int number_option(int ch, const char *arg, struct server *s)
+{
+    long n;
+
+    switch (ch) {
+    case 'm':
+        return cli_parse_number(arg, 1, 1000000, "max-clients",
+                                &s->max_clients) == -1
+                   ? CLI_EXIT_USAGE
+                   : -1;
+    case 'i':
+        if (cli_parse_number(arg, 0, 86400, "idle-timeout", &n) == -1) {
+            return CLI_EXIT_USAGE;
+        }
+        s->idle_ms = n * 1000;
+        return -1;
+    case 'g':
+        if (cli_parse_number(arg, 0, 86400, "login-grace-time", &n) == -1) {
+            return CLI_EXIT_USAGE;
+        }
+        s->grace_ms = n * 1000;
+        return -1;
+    default: /* 'P' */
+        if (cli_parse_number(arg, 1, 1000000, "per-source-max", &n) == -1) {
+            return CLI_EXIT_USAGE;
+        }
+        s->limits.per_source = (int)n;
+        return -1;
+    }
 }
 
 /*

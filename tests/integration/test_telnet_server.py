@@ -652,3 +652,13 @@ def test_open_shell_on_loopback_warns(make_telnet_server):
     client.send(TRACER_SECOND)
     assert client.expect(b"open\r\n").endswith(b"open\r\n")
     client.close()
+
+
+@pytest.mark.parametrize("value", ["10:30", "10:101:100", "50:30:10",
+                                   "0:30:100", "a:b:c", "10:30:100:5"])
+def test_bad_max_startups(value):
+    bad = run([program("telnet_server"), "-p", "0", "--max-startups", value])
+    assert (bad.returncode, bad.stdout, bad.stderr) == (
+        2, b"", b"telnet_server: max-startups must be START:RATE:FULL, "
+        b"numbers with START <= FULL and RATE <= 100, not '"
+        + value.encode() + b"'\n")
