@@ -136,8 +136,9 @@ def test_right_and_wrong_answers_take_the_same_time(make_telnet_server):
     assert answer == b"in"
     wrong, answer = attempt_login(server, "127.0.0.6", "not-it")
     assert answer == b"incorrect"
-    assert 0.3 <= right < 0.6 and 0.3 <= wrong < 0.6, (right, wrong)
-    assert abs(right - wrong) < 0.15, (right, wrong)
+    # (Before: right at once, wrong after 1 s.)
+    assert 0.3 <= right < 0.9 and 0.3 <= wrong < 0.9, (right, wrong)
+    assert abs(right - wrong) < 0.25, (right, wrong)
 
 
 def test_password_guesser_is_slowed_and_others_served(make_telnet_server):
@@ -169,7 +170,7 @@ def test_password_guesser_is_slowed_and_others_served(make_telnet_server):
     stop.set()
     for thread in guessers:
         thread.join(timeout=40)
-    assert took < 1.5, took
+    assert took < 2.0, took
     # Answers at 0.3, ~1, ~3 s, then the next 4 s later: 3 or 4 in all.
     assert 1 <= len(answered) <= 5, answered
     assert wait_until(lambda: "failed login" in server.log_text())
