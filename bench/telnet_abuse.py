@@ -7,6 +7,10 @@
   guesses_one_host  wrong passwords answered per second to one host that
                     guesses on 10 connections at once, each waiting for
                     its answers (three per connection, as the server allows)
+  checks_hangup     passwords the server checks per second for one host
+                    that guesses on 10 connections and hangs up 78 ms after
+                    each password, the answer unread (a right one used to
+                    come sooner than that): crypt(3) work it can make us do
 
 Other loopback addresses stand in for other hosts (127.0.0.0/8 is lo).
 Usage: telnet_abuse.py BIN_DIR USERS_FILE PASSWORD
@@ -23,11 +27,11 @@ IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
 LOGIN_LIMIT = 10.0  # seconds: a login not done by then counts as this
 
 
-def start_server(bin_dir, users, *args):
+def start_server(bin_dir, users, *args, log=subprocess.DEVNULL):
     """telnet_server on a free port; (process, port)."""
     proc = subprocess.Popen(
         [os.path.join(bin_dir, "telnet_server"), "-p", "0", "--users", users,
-         *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+         *args], stdout=subprocess.PIPE, stderr=log, text=True)
     line = proc.stdout.readline()
     return proc, int(line.split()[-1])
 
@@ -155,6 +159,46 @@ def guesser(port, user, stop, answers):
         sock.close()
 
 
+def hanger(port, user, stop):
+    """Wrong passwords from 127.0.0.4, hanging up 78 ms after each."""
+    while not stop.is_set():
+        try:
+            sock = socket.create_connection(("127.0.0.1", port), timeout=5,
+                                            source_address=("127.0.0.4", 0))
+        except OSError:
+            time.sleep(0.05)
+            continue
+        deadline = time.monotonic() + 10
+        if read_until(sock, [b"login: "], deadline) is not None:
+            sock.sendall(user.encode() + b"\r\n")
+            if read_until(sock, [b"Password: "], deadline) is not None:
+                sock.sendall(b"wrong guess\r\n")
+                time.sleep(0.078)
+        sock.close()
+
+
+def checks_per_second(bin_dir, users, user, log_path):
+    """Checks the server ran in 10 s for a guesser that hangs up early."""
+    with open(log_path, "w") as log:
+        proc, port = start_server(bin_dir, users, log=log)
+    stop = threading.Event()
+    threads = [threading.Thread(target=hanger, args=(port, user, stop))
+               for _ in range(10)]
+    try:
+        for t in threads:
+            t.start()
+        time.sleep(10)
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=15)
+        with open(log_path) as log:
+            checks = log.read().count("failed login")
+        proc.terminate()
+        proc.wait()
+    return checks / 10
+
+
 def main():
     bin_dir, users, password = sys.argv[1:4]
     resource.setrlimit(resource.RLIMIT_NOFILE, (4096, 4096))
@@ -190,11 +234,14 @@ def main():
         proc.wait()
         for t in threads:
             t.join(timeout=1)
+    hung = checks_per_second(bin_dir, users, user, users + ".log")
     print(f"telnet_login_idle: {idle:.3f} s (1.00 vs anchor)")
     print(f"telnet_login_flood1000: {flooded:.3f} s "
           f"({flooded / idle:.2f} vs anchor)")
     print(f"telnet_guesses_one_host: {rate:.1f} guesses/s "
           f"({rate * idle:.2f} vs anchor: logins/s of one real user)")
+    print(f"telnet_checks_one_host_hangup: {hung:.1f} checks/s "
+          f"({hung * idle:.2f} vs anchor: logins/s of one real user)")
 
 
 if __name__ == "__main__":
