@@ -106,7 +106,7 @@ BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 FUZZ_EXTRA_fuzz_kexinit := ssh_tools/ssh_inspect/kexinit.c
 FUZZ_EXTRA_fuzz_telnet_session := telnet_tools/telnet_server/negotiate.c \
-	telnet_tools/telnet_server/login.c
+	telnet_tools/telnet_server/prefilter.c telnet_tools/telnet_server/login.c
 
 # Keep objects that only a pattern rule names.
 .SECONDARY:

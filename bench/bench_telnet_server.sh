@@ -22,8 +22,12 @@ trap cleanup EXIT
 TELNET_LOAD_PASSWORD=$(od -An -tx1 -N9 /dev/urandom | tr -d ' \n')
 export TELNET_LOAD_PASSWORD
 echo "bench:$("$load" --hash "$TELNET_LOAD_PASSWORD")" >"$dir/users"
+# Every session comes from 127.0.0.1 and logs in: the gate's limits on
+# connections not logged in yet (per address and in all) are lifted.
 "$bin/telnet_server" -p 0 --users "$dir/users" \
-    --max-clients $((sessions + 10)) >"$dir/out" 2>"$dir/err" &
+    --max-clients $((sessions + 10)) --per-source-max $((sessions + 10)) \
+    --max-startups $((sessions + 10)):100:$((sessions + 10)) \
+    >"$dir/out" 2>"$dir/err" &
 pid=$!
 i=0
 while ! grep -q listening "$dir/out" && [ $i -lt 100 ]; do

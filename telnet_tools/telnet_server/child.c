@@ -3,7 +3,7 @@
  * telnet_server, children: `exec COMMAND` runs /bin/sh -c COMMAND with its
  * output on a pipe, and --shell runs a command on a pseudo-terminal
  * (forkpty), as telnetd runs login.  The loop polls the child's descriptor
- * like a socket; child_reap() collects every exited child, so none is
+ * like a socket; child_reap_one() collects every exited child, so none is
  * left a zombie.
  */
 #include <sys/ioctl.h>
@@ -19,16 +19,22 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "telnet_tools/telnet_server/server.h"
+#include "telnet_tools/telnet_server/child.h"
 
-#define CHUNK 4096
-
-static void run_shell_command(struct conn *c, const char *command);
+static void run_shell_command(const char *command, const char *term);
 static void keep_private(int fd);
-static size_t pipe_to_nvt(struct conn *c, const char *buf, size_t n, char *nvt);
+static size_t pipe_to_nvt(struct child *ch, const char *buf, size_t n,
+                          char *nvt);
+
+/* No child yet: nothing to poll, nobody to signal. */
+void child_init(struct child *ch)
+{
+    memset(ch, 0, sizeof(*ch));
+    ch->fd = -1;
+}
 
 /* exec COMMAND: its stdout and stderr come back to the client. */
-int child_exec(struct conn *c, const char *command)
+int child_exec(struct child *ch, const char *command, const char *term)
 {
     int fds[2];
     pid_t pid;
@@ -59,54 +65,51 @@ int child_exec(struct conn *c, const char *command)
             dup2(fds[1], STDERR_FILENO) == -1) {
             _exit(127);
         }
-        run_shell_command(c, command);
+        run_shell_command(command, term);
     }
     setpgid(pid, pid);
     close(fds[1]);
     keep_private(fds[0]);
-    c->pid = pid;
-    c->child_fd = fds[0];
-    c->child_is_pty = 0;
-    c->phase = PHASE_CHILD;
-    c->server->children++;
+    ch->pid = pid;
+    ch->fd = fds[0];
+    ch->is_pty = 0;
     return 0;
 }
 
 /* --shell: the command on a pty sized from NAWS, TERM from TTYPE. */
-int child_shell(struct conn *c)
+int child_shell(struct child *ch, const char *command, const char *term,
+                int cols, int rows)
 {
     struct winsize ws = {0};
     int master = -1;
     pid_t pid;
 
-    ws.ws_col = c->cols > 0 ? c->cols : 80;
-    ws.ws_row = c->rows > 0 ? c->rows : 24;
+    ws.ws_col = cols > 0 ? cols : 80;
+    ws.ws_row = rows > 0 ? rows : 24;
     pid = forkpty(&master, NULL, NULL, &ws);
     if (pid == -1) {
         warn("forkpty");
         return -1;
     }
     if (pid == 0) {
-        run_shell_command(c, c->server->shell);
+        run_shell_command(command, term);
     }
     keep_private(master);
-    c->pid = pid;
-    c->child_fd = master;
-    c->child_is_pty = 1;
-    c->phase = PHASE_CHILD;
-    c->server->children++;
+    ch->pid = pid;
+    ch->fd = master;
+    ch->is_pty = 1;
     return 0;
 }
 
 /* In the child: TERM from the negotiation, then /bin/sh -c COMMAND. */
-static void run_shell_command(struct conn *c, const char *command)
+static void run_shell_command(const char *command, const char *term)
 {
     struct sigaction sa = {0};
 
     /* The server ignores SIGPIPE; the command should not. */
     sa.sa_handler = SIG_DFL;
     sigaction(SIGPIPE, &sa, NULL);
-    if (setenv("TERM", c->term[0] ? c->term : "dumb", 1) == 0) {
+    if (setenv("TERM", term[0] ? term : "dumb", 1) == 0) {
         execl("/bin/sh", "sh", "-c", command, (char *)NULL);
     }
     _exit(127);
@@ -127,68 +130,70 @@ static void keep_private(int fd)
  * Keys for the shell; NVT CR LF is Enter.  An exec command reads nothing,
  * and has no terminal to make Ctrl-C (or IAC IP) a SIGINT: we do that.
  */
-void child_from_client(struct conn *c, const char *buf, size_t len)
+void child_keys(struct child *ch, const char *buf, size_t len)
 {
-    char keys[CHUNK];
+    char keys[CHILD_CHUNK];
     size_t n = 0;
 
-    if (!c->child_is_pty) {
-        if (c->pid > 0 && memchr(buf, '\x03', len) != NULL) {
-            kill(-c->pid, SIGINT);
+    if (!ch->is_pty) {
+        if (ch->pid > 0 && memchr(buf, '\x03', len) != NULL) {
+            kill(-ch->pid, SIGINT);
         }
         return;
     }
     for (size_t i = 0; i < len; i++) {
-        int skip = c->after_cr && (buf[i] == '\n' || buf[i] == '\0');
-        c->after_cr = buf[i] == '\r';
+        int skip = ch->after_cr && (buf[i] == '\n' || buf[i] == '\0');
+        ch->after_cr = buf[i] == '\r';
         if (!skip) {
             keys[n++] = buf[i];
         }
         if (n == sizeof(keys) || i + 1 == len) {
-            (void)!write(c->child_fd, keys, n); /* a full pty drops keys */
+            (void)!write(ch->fd, keys, n); /* a full pty drops keys */
             n = 0;
         }
     }
 }
 
-/* The child's output to the client; its end ends the session. */
-void child_output(struct conn *c)
+/* The child's output for the client; at its end, our end is closed. */
+size_t child_read(struct child *ch, char *out)
 {
-    char buf[CHUNK];
-    char nvt[2 * CHUNK + 1];
-    ssize_t n = read(c->child_fd, buf, sizeof(buf));
+    char buf[CHILD_CHUNK];
+    ssize_t n = read(ch->fd, buf, sizeof(buf));
 
     if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
-        return;
+        return 0;
     }
     if (n <= 0) { /* EOF, or EIO from a pty whose child has gone */
-        if (c->pipe_cr) {
-            negotiate_send(c, "\r\0", 2);
+        close(ch->fd);
+        ch->fd = -1;
+        if (ch->pipe_cr) {
+            ch->pipe_cr = 0;
+            out[0] = '\r'; /* RFC 854: a CR alone is CR NUL */
+            out[1] = '\0';
+            return 2;
         }
-        close(c->child_fd);
-        c->child_fd = -1;
-        conn_close_soon(c);
-        return;
+        return 0;
     }
-    if (c->child_is_pty) {
-        negotiate_send(c, buf, n); /* the pty already makes CR LF */
-        return;
+    if (ch->is_pty) {
+        memcpy(out, buf, n); /* the pty already makes CR LF */
+        return n;
     }
-    negotiate_send(c, nvt, pipe_to_nvt(c, buf, n, nvt));
+    return pipe_to_nvt(ch, buf, n, out);
 }
 
 /*
  * RFC 854 for what a pipe gives: LF or CR LF is CR LF, a CR alone is
- * CR NUL.  A CR waits in c->pipe_cr for the next byte, maybe in the next
+ * CR NUL.  A CR waits in ch->pipe_cr for the next byte, maybe in the next
  * read; so N bytes make at most 2 * N + 1.
  */
-static size_t pipe_to_nvt(struct conn *c, const char *buf, size_t n, char *nvt)
+static size_t pipe_to_nvt(struct child *ch, const char *buf, size_t n,
+                          char *nvt)
 {
     size_t k = 0;
 
     for (size_t i = 0; i < n; i++) {
-        if (c->pipe_cr) {
-            c->pipe_cr = 0;
+        if (ch->pipe_cr) {
+            ch->pipe_cr = 0;
             nvt[k++] = '\r';
             nvt[k++] = buf[i] == '\n' ? '\n' : '\0';
             if (buf[i] == '\n') {
@@ -196,7 +201,7 @@ static size_t pipe_to_nvt(struct conn *c, const char *buf, size_t n, char *nvt)
             }
         }
         if (buf[i] == '\r') {
-            c->pipe_cr = 1;
+            ch->pipe_cr = 1;
             continue;
         }
         if (buf[i] == '\n') {
@@ -208,45 +213,46 @@ static size_t pipe_to_nvt(struct conn *c, const char *buf, size_t n, char *nvt)
 }
 
 /* NAWS changed: tell the pty, which sends SIGWINCH to the program. */
-void child_resize(struct conn *c)
+void child_resize(struct child *ch, int cols, int rows)
 {
     struct winsize ws = {0};
 
-    if (c->child_fd == -1 || !c->child_is_pty || c->cols <= 0) {
+    if (ch->fd == -1 || !ch->is_pty || cols <= 0) {
         return;
     }
-    ws.ws_col = c->cols;
-    ws.ws_row = c->rows;
-    ioctl(c->child_fd, TIOCSWINSZ, &ws);
+    ws.ws_col = cols;
+    ws.ws_row = rows;
+    ioctl(ch->fd, TIOCSWINSZ, &ws);
 }
 
 /*
  * The session ends: hang up on the child's whole process group, its
- * background jobs too (child_reap collects the child).
+ * background jobs too (child_reap_one collects the child).
  */
-void child_stop(struct conn *c)
+void child_stop(struct child *ch)
 {
-    if (c->child_fd != -1) {
-        close(c->child_fd);
-        c->child_fd = -1;
+    if (ch->fd != -1) {
+        close(ch->fd);
+        ch->fd = -1;
     }
-    if (c->pid > 0) {
-        kill(-c->pid, SIGHUP);
-        c->pid = 0;
+    if (ch->pid > 0) {
+        kill(-ch->pid, SIGHUP);
+        ch->pid = 0;
     }
 }
 
-/* Collect every child that has exited, without waiting. */
-void child_reap(struct server *s, struct conn **conns, size_t count)
+/* A reaped pid is no longer ours to signal: it may be reused. */
+void child_exited(struct child *ch, pid_t pid)
 {
-    pid_t pid;
-
-    while (s->children > 0 && (pid = waitpid(-1, NULL, WNOHANG)) > 0) {
-        s->children--;
-        for (size_t i = 0; i < count; i++) {
-            if (conns[i]->pid == pid) {
-                conns[i]->pid = 0;
-            }
-        }
+    if (ch->pid == pid) {
+        ch->pid = 0;
     }
+}
+
+/* Collect one exited child, without waiting. */
+pid_t child_reap_one(void)
+{
+    pid_t pid = waitpid(-1, NULL, WNOHANG);
+
+    return pid > 0 ? pid : 0;
 }

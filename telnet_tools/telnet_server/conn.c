@@ -1,59 +1,42 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * telnet_server, one connection's bytes: set a session up, read what the
- * client sends (into libtelnet, negotiate.c), queue what goes back and hand
- * it to the kernel without blocking, and close without a reset.
+ * telnet_server, one connection as the loop sees it: make it, feed it
+ * what its descriptors say, run its deadlines, free it.  What the bytes
+ * mean, and which phase follows which, is session.c's.
  */
-#include <sys/socket.h>
-#include <sys/types.h>
-
 #include <err.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common/console.h"
-#include "common/net.h"
-#include "telnet_tools/telnet_server/server.h"
+#include "common/monoclock.h"
+#include "telnet_tools/telnet_server/conn.h"
+#include "telnet_tools/telnet_server/session.h"
 
 #define READ_SIZE 4096
-#define OUT_MAX   ((size_t)1024 * 1024) /* a client this far behind: dropped */
 
-static void close_gently(struct conn *c);
+static long long next_deadline(const struct conn *c, long long timer,
+                               int idling);
+static int logging_in(const struct conn *c);
 
-static void console_write(void *ctx, const char *buf, size_t len)
-{
-    negotiate_send(ctx, buf, len);
-}
-
-static int console_exec(void *ctx, const char *command)
-{
-    return child_exec(ctx, command);
-}
-
-/* A new session: TCP_NODELAY, its console, our first options. */
-struct conn *conn_new(int fd, struct server *s)
+/* A new session: its socket set up, its console, our first options. */
+struct conn *conn_new(int fd, struct server *s, unsigned long id,
+                      const char **refused)
 {
     struct conn *c = calloc(1, sizeof(*c));
-    struct console_io io = {NULL, console_write, login_line, console_exec};
 
+    *refused = NULL;
     if (c == NULL) {
         warn("accept");
         return NULL;
     }
-    c->fd = fd;
-    c->child_fd = -1;
+    c->id = id;
     c->server = s;
-    c->last_input = console_now_ms();
-    io.ctx = c;
-    /* Each reply leaves in one segment, at once (no Nagle delay). */
-    if (net_set_nonblocking(fd, 1) == -1 || net_set_nodelay(fd) == -1 ||
-        fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
-        net_peer_name(fd, c->peer, sizeof(c->peer)) == -1 ||
-        (c->console = console_new(&io)) == NULL || negotiate_start(c) == -1) {
-        c->fd = -1; /* the caller closes it */
+    c->born = c->last_input = monoclock_ms();
+    child_init(&c->child);
+    if (wire_open(&c->wire, fd) == -1 || session_start(c, refused) == -1) {
+        c->wire.fd = -1; /* the caller closes it */
         conn_free(c);
         return NULL;
     }
@@ -61,108 +44,149 @@ struct conn *conn_new(int fd, struct server *s)
 }
 
 /* Bytes from the client: through libtelnet to the console or child. */
-void read_client(struct conn *c)
+void conn_read(struct conn *c)
 {
     char buf[READ_SIZE];
-    ssize_t n = read(c->fd, buf, sizeof(buf));
+    ssize_t n = wire_read(&c->wire, buf, sizeof(buf));
 
-    if (n == 0 || (n == -1 && errno != EAGAIN && errno != EINTR)) {
-        c->out_len = 0; /* gone: nobody to send to */
-        conn_close_soon(c);
-        return;
-    }
-    if (n > 0 && c->phase != PHASE_CLOSING) {
-        c->last_input = console_now_ms();
-        negotiate_input(c, buf, n);
+    if (n == -1) {
+        session_close_soon(c);
+    } else if (n > 0 && c->phase != PHASE_CLOSING) {
+        c->last_input = monoclock_ms();
+        negotiate_input(&c->neg, buf, n);
     }
 }
 
-void conn_queue(struct conn *c, const char *buf, size_t len)
+/* The child's output to the client; its end ends the session. */
+void conn_child_output(struct conn *c)
 {
-    if (c->out_len + len > OUT_MAX) {
-        c->out_len = 0; /* not reading for a megabyte: give up on it */
-        conn_close_soon(c);
-        return;
-    }
-    if (c->out_len + len > c->out_cap) {
-        size_t cap = c->out_cap ? c->out_cap : 512;
-        while (cap < c->out_len + len) {
-            cap *= 2;
-        }
-        char *grown = realloc(c->out, cap);
-        if (grown == NULL) {
-            c->out_len = 0;
-            conn_close_soon(c);
-            return;
-        }
-        c->out = grown;
-        c->out_cap = cap;
-    }
-    memcpy(c->out + c->out_len, buf, len);
-    c->out_len += len;
-}
+    char out[CHILD_OUT_MAX];
+    size_t n = child_read(&c->child, out);
 
-void conn_close_soon(struct conn *c)
-{
-    c->phase = PHASE_CLOSING;
+    negotiate_send(&c->neg, out, n);
+    if (c->child.fd == -1) {
+        session_close_soon(c);
+    }
 }
 
 /* Hand queued bytes to the kernel; close a finished session. */
-void flush_out(struct conn *c)
+void conn_flush(struct conn *c)
 {
-    while (c->fd != -1 && c->out_len > 0) {
-        ssize_t n = send(c->fd, c->out, c->out_len, MSG_NOSIGNAL);
-        if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            return; /* POLLOUT will tell us when there is room */
-        }
-        if (n == -1 && errno == EINTR) {
-            continue;
-        }
-        if (n == -1) {
-            c->out_len = 0;
-            c->phase = PHASE_CLOSING;
-            break;
-        }
-        memmove(c->out, c->out + n, c->out_len - n);
-        c->out_len -= n;
+    wire_flush(&c->wire);
+    if (c->wire.broken) {
+        session_close_soon(c);
     }
-    if (c->out_len == 0 && c->out_cap > 0) {
-        free(c->out); /* idle sessions hold no buffer */
-        c->out = NULL;
-        c->out_cap = 0;
-    }
-    if (c->phase == PHASE_CLOSING && c->out_len == 0 && c->fd != -1) {
-        close_gently(c);
+    if (c->phase == PHASE_CLOSING &&
+        (wire_waiting(&c->wire) == 0 || c->wire.broken)) {
+        wire_close(&c->wire);
     }
 }
 
-/*
- * Close after the last byte: input the client sent that we never read
- * would make close() reset the connection, and the client could lose the
- * reply it has not read yet.  So first say we are done, then discard.
- */
-static void close_gently(struct conn *c)
+/* Negotiation and answer deadlines, timers, the idle time-out. */
+long long conn_tick(struct conn *c, long long now)
 {
-    char discard[READ_SIZE];
+    long long timer = console_deadline(c->console);
+    long idle = c->server->idle_ms;
+    long grace = c->server->grace_ms;
 
-    shutdown(c->fd, SHUT_WR);
-    for (int i = 0; i < 4 && read(c->fd, discard, sizeof(discard)) > 0; i++) {
-        continue;
+    negotiate_tick(&c->neg, now);
+    if (c->phase == PHASE_ANSWER_HELD && now >= c->answer_at) {
+        session_answer(c);
     }
-    close(c->fd);
-    c->fd = -1;
+    if (grace > 0 && logging_in(c) && now - c->born >= grace) {
+        session_too_late(c);
+    }
+    if (timer != -1 && timer <= now && c->phase == PHASE_AT_CONSOLE) {
+        console_tick(c->console);
+        timer = console_deadline(c->console);
+    }
+    /* Only a session waiting for its user idles; a past deadline spins. */
+    int idling = idle > 0 && c->phase != PHASE_RUNNING_CHILD &&
+                 c->phase != PHASE_CLOSING;
+    if (idling && now - c->last_input >= idle) {
+        session_say(c, "\r\nIdle time-out, goodbye.\r\n");
+        session_close_soon(c);
+        idling = 0;
+    }
+    return next_deadline(c, timer, idling);
 }
 
+/* The earliest of C's deadlines still ahead, or -1. */
+static long long next_deadline(const struct conn *c, long long timer,
+                               int idling)
+{
+    long long due[5] = {-1, -1, -1, -1, -1};
+    long long next = -1;
+
+    due[0] = c->neg.deadline != 0 ? c->neg.deadline : -1;
+    if (c->phase == PHASE_ANSWER_HELD) {
+        due[1] = c->answer_at;
+    }
+    /* A timer set before exec never fires: its past time would spin too. */
+    if (c->phase == PHASE_AT_CONSOLE) {
+        due[2] = timer;
+    }
+    if (idling) {
+        due[3] = c->last_input + c->server->idle_ms;
+    }
+    if (c->server->grace_ms > 0 && logging_in(c)) {
+        due[4] = c->born + c->server->grace_ms;
+    }
+    for (int i = 0; i < 5; i++) {
+        if (due[i] != -1 && (next == -1 || due[i] < next)) {
+            next = due[i];
+        }
+    }
+    return next;
+}
+
+/* Not logged in yet, and not on the way out. */
+static int logging_in(const struct conn *c)
+{
+    return c->phase == PHASE_NEGOTIATING || c->phase == PHASE_LOGGING_IN ||
+           c->phase == PHASE_CHECKING || c->phase == PHASE_ANSWER_HELD;
+}
+
+/* Input waits in the kernel while an answer is held, or at the end. */
+int conn_wants_input(const struct conn *c)
+{
+    return c->phase != PHASE_CHECKING && c->phase != PHASE_ANSWER_HELD &&
+           c->phase != PHASE_CLOSING;
+}
+
+/* Passcheck answered: session.c decides when the client hears it. */
+void conn_password_checked(struct conn *c, int ok)
+{
+    session_checked(c, ok);
+}
+
+/* A session waiting for passcheck stays, so that a failure still counts. */
+int conn_finished(const struct conn *c)
+{
+    return c->wire.fd == -1 && !c->check_pending;
+}
+
+/* A reaped child is no longer signalled. */
+void conn_child_exited(struct conn *c, pid_t pid)
+{
+    child_exited(&c->child, pid);
+}
+
+/* The server stops: a last line, then close. */
+void conn_shut_down(struct conn *c, const char *text)
+{
+    session_say(c, text);
+    session_close_soon(c);
+    conn_flush(c);
+}
+
+/* Everything the session owns, in the reverse order of making. */
 void conn_free(struct conn *c)
 {
-    child_stop(c);
-    if (c->telnet != NULL) {
-        telnet_free(c->telnet);
-    }
+    session_end(c);
+    child_stop(&c->child);
+    negotiate_free(&c->neg);
     console_free(c->console);
-    if (c->fd != -1) {
-        close(c->fd);
-    }
-    free(c->out);
+    wire_drop(&c->wire);
     free(c);
 }

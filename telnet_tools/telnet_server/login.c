@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * telnet_server, logging in: `login: ` and `Password: ` through the
- * console's line editor (the password never echoed), checked against the
- * users file with crypt(3).  A failure waits LOGIN_DELAY ms, without
- * blocking the loop, then says `Login incorrect`; the third closes.
+ * telnet_server, logging in: the dialogue `login: `, `Password: ` (its
+ * owner asks through the console, the password never echoed, and checks
+ * it with crypt(3)); a third wrong password ends it.  And where accounts
+ * come from: a one-time account, or --hash-password for a users file.
  */
 #include <err.h>
 #include <fcntl.h>
@@ -12,79 +12,35 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "common/console.h"
 #include "common/prompt.h"
 #include "common/users.h"
-#include "telnet_tools/telnet_server/server.h"
+#include "telnet_tools/telnet_server/login.h"
 
 #define GUEST_NAME     "guest"
 #define GUEST_PASSWORD 12
 
-static void start_session(struct conn *c);
 static void copy_name(char *dst, size_t size, const char *src);
 
-/* After the negotiation: ask who it is, or go straight to the console. */
-void login_begin(struct conn *c)
+/* After a name, ask for its password; after a password, check the pair. */
+enum login_next login_line(struct login *l, const char *line)
 {
-    if (c->server->users == NULL) {
-        start_session(c);
-        return;
+    if (!l->have_user) {
+        copy_name(l->user, sizeof(l->user), line);
+        l->have_user = l->user[0] != '\0';
+        return l->have_user ? LOGIN_ASK_PASSWORD : LOGIN_ASK_NAME;
     }
-    c->phase = PHASE_LOGIN;
-    c->have_user = 0;
-    console_ask(c->console, "login: ", 1);
+    l->have_user = 0;
+    return LOGIN_CHECK;
 }
 
-/* The console's answer: first the name, then the password. */
-void login_line(void *ctx, const char *line)
+/* A right password lets the user in; the third wrong one ends it. */
+enum login_next login_checked(struct login *l, int ok)
 {
-    struct conn *c = ctx;
-
-    if (!c->have_user) {
-        copy_name(c->user, sizeof(c->user), line);
-        c->have_user = c->user[0] != '\0';
-        console_ask(c->console,
-                    c->have_user ? "Password: " : "login: ", !c->have_user);
-        return;
+    if (ok) {
+        return LOGIN_IN;
     }
-    if (users_verify(c->server->users, c->user, line) == 1) {
-        warnx("login %s from %s", c->user, c->peer);
-        start_session(c);
-        return;
-    }
-    warnx("failed login for '%s' from %s", c->user, c->peer);
-    c->failures++;
-    c->have_user = 0;
-    c->phase = PHASE_DELAY;
-    c->wake_at = console_now_ms() + LOGIN_DELAY;
-}
-
-/* The delay after a failure is over. */
-void login_deadline(struct conn *c)
-{
-    console_print(c->console, "Login incorrect");
-    if (c->failures >= LOGIN_TRIES) {
-        conn_close_soon(c);
-        return;
-    }
-    c->phase = PHASE_LOGIN;
-    console_ask(c->console, "login: ", 1);
-}
-
-/* Logged in: the console, or the --shell command on a pty. */
-static void start_session(struct conn *c)
-{
-    const char *user = c->user[0] ? c->user : NULL;
-
-    if (c->server->shell != NULL) {
-        if (child_shell(c) == -1) {
-            console_print(c->console, "telnet_server: cannot start the shell");
-            conn_close_soon(c);
-        }
-        return;
-    }
-    c->phase = PHASE_CONSOLE;
-    console_start(c->console, user, NULL);
+    l->failures++;
+    return l->failures >= LOGIN_TRIES ? LOGIN_GIVE_UP : LOGIN_ASK_NAME;
 }
 
 /* A user name for logs and prompts: printable ASCII only. */

@@ -63,9 +63,15 @@ class TelnetServer:
                 self.port = int(line.split()[-1])
                 return self
 
-    def connect(self):
-        """A raw socket to the server (see RawClient in the tests)."""
-        return socket.create_connection(("127.0.0.1", self.port), timeout=10)
+    def connect(self, source=None):
+        """A raw socket to the server (see RawClient below), from SOURCE.
+
+        SOURCE, another loopback address such as 127.0.0.2, makes the
+        client another host as far as the server's per-address limits go.
+        """
+        return socket.create_connection(
+            ("127.0.0.1", self.port), timeout=10,
+            source_address=(source, 0) if source else None)
 
     def lesson_env(self):
         """The lesson shows port 2323 and the book's password abc123."""
@@ -108,6 +114,101 @@ class TelnetServer:
         log = self.log_text()
         assert "Sanitizer" not in log and "runtime error" not in log, log
         assert status == 0, f"telnet_server exited {status}: {log}"
+
+
+IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
+ECHO, SGA, STATUS, TTYPE, NAWS, TSPEED, LFLOW, XDISPLOC, ENVIRON = (
+    1, 3, 5, 24, 31, 32, 33, 35, 39)
+PROMPT = b"brandon@shellwire$ "
+
+
+def cmd(*codes):
+    """IAC commands as bytes: cmd(DO, TTYPE, DO, TSPEED) ..."""
+    out = b""
+    for verb, opt in zip(codes[::2], codes[1::2]):
+        out += bytes([IAC, verb, opt])
+    return out
+
+
+def sb(opt, body):
+    return bytes([IAC, SB, opt]) + body + bytes([IAC, SE])
+
+
+FIRST = cmd(DO, TTYPE, DO, TSPEED, DO, XDISPLOC, DO, ENVIRON)
+SECOND = sb(TTYPE, b"\x01") + cmd(WILL, SGA, DO, ECHO, DO, NAWS,
+                                  WILL, STATUS, DO, LFLOW)
+TRACER_FIRST = (cmd(WILL, TTYPE) + sb(TTYPE, b"\x00mypython")
+                + cmd(WONT, TSPEED, WONT, XDISPLOC, WONT, ENVIRON))
+TRACER_SECOND = cmd(DONT, SGA, WONT, ECHO, WONT, NAWS, DONT, STATUS,
+                    WONT, LFLOW)
+
+
+class RawClient:
+    """A socket with expect(): read until some bytes arrive."""
+
+    def __init__(self, server, prompt=PROMPT, source=None):
+        self.sock = server.connect(source)
+        self.buf = b""
+        self.prompt = prompt
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def expect(self, wanted, timeout=10):
+        """Everything up to and including WANTED; fails on EOF or time."""
+        deadline = time.monotonic() + timeout
+        while wanted not in self.buf:
+            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
+            try:
+                data = self.sock.recv(65536)
+            except socket.timeout:
+                data = None
+            if not data:
+                raise AssertionError(f"{wanted!r} never came; got {self.buf!r}")
+            self.buf += data
+        at = self.buf.index(wanted) + len(wanted)
+        got, self.buf = self.buf[:at], self.buf[at:]
+        return got
+
+    def read_to_eof(self, timeout=10):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
+            data = self.sock.recv(65536)
+            if not data:
+                got, self.buf = self.buf, b""
+                return got
+            self.buf += data
+        raise AssertionError(f"no EOF; got {self.buf!r}")
+
+    def negotiate_like_the_tracer(self):
+        assert self.expect(FIRST) == FIRST
+        self.send(TRACER_FIRST)
+        assert self.expect(SECOND) == SECOND
+        self.send(TRACER_SECOND)
+        assert self.expect(cmd(WILL, SGA, WILL, ECHO)) == cmd(WILL, SGA,
+                                                                WILL, ECHO)
+        self.send(cmd(DONT, SGA, DONT, ECHO))
+
+    def start_without_login(self):
+        self.prompt = b"shellwire$ "
+        self.negotiate_like_the_tracer()
+        self.expect(self.prompt)
+
+    def login(self, server):
+        self.expect(b"login: ")
+        self.send(server.user.encode() + b"\r")
+        self.expect(b"Password: ")
+        self.send(server.password.encode() + b"\r")
+        self.expect(PROMPT)
+
+    def command(self, line):
+        """Type LINE in line mode; the reply before the next prompt."""
+        self.send(line + b"\r\n")
+        return self.expect(self.prompt)[:-len(self.prompt)]
+
+    def close(self):
+        self.sock.close()
 
 
 @pytest.fixture(scope="session")

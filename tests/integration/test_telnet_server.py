@@ -16,101 +16,10 @@ import pexpect
 import pytest
 
 from conftest import program, program_env, run
-from fixtures_telnet_server import wait_until
-
-IAC, DONT, DO, WONT, WILL, SB, SE = 255, 254, 253, 252, 251, 250, 240
-ECHO, SGA, STATUS, TTYPE, NAWS, TSPEED, LFLOW, XDISPLOC, ENVIRON = (
-    1, 3, 5, 24, 31, 32, 33, 35, 39)
-PROMPT = b"brandon@shellwire$ "
-
-
-def cmd(*codes):
-    """IAC commands as bytes: cmd(DO, TTYPE, DO, TSPEED) ..."""
-    out = b""
-    for verb, opt in zip(codes[::2], codes[1::2]):
-        out += bytes([IAC, verb, opt])
-    return out
-
-
-def sb(opt, body):
-    return bytes([IAC, SB, opt]) + body + bytes([IAC, SE])
-
-
-FIRST = cmd(DO, TTYPE, DO, TSPEED, DO, XDISPLOC, DO, ENVIRON)
-SECOND = sb(TTYPE, b"\x01") + cmd(WILL, SGA, DO, ECHO, DO, NAWS,
-                                  WILL, STATUS, DO, LFLOW)
-TRACER_FIRST = (cmd(WILL, TTYPE) + sb(TTYPE, b"\x00mypython")
-                + cmd(WONT, TSPEED, WONT, XDISPLOC, WONT, ENVIRON))
-TRACER_SECOND = cmd(DONT, SGA, WONT, ECHO, WONT, NAWS, DONT, STATUS,
-                    WONT, LFLOW)
-
-
-class RawClient:
-    """A socket with expect(): read until some bytes arrive."""
-
-    def __init__(self, server, prompt=PROMPT):
-        self.sock = server.connect()
-        self.buf = b""
-        self.prompt = prompt
-
-    def send(self, data):
-        self.sock.sendall(data)
-
-    def expect(self, wanted, timeout=10):
-        """Everything up to and including WANTED; fails on EOF or time."""
-        deadline = time.monotonic() + timeout
-        while wanted not in self.buf:
-            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
-            try:
-                data = self.sock.recv(65536)
-            except socket.timeout:
-                data = None
-            if not data:
-                raise AssertionError(f"{wanted!r} never came; got {self.buf!r}")
-            self.buf += data
-        at = self.buf.index(wanted) + len(wanted)
-        got, self.buf = self.buf[:at], self.buf[at:]
-        return got
-
-    def read_to_eof(self, timeout=10):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            self.sock.settimeout(max(0.01, deadline - time.monotonic()))
-            data = self.sock.recv(65536)
-            if not data:
-                got, self.buf = self.buf, b""
-                return got
-            self.buf += data
-        raise AssertionError(f"no EOF; got {self.buf!r}")
-
-    def negotiate_like_the_tracer(self):
-        assert self.expect(FIRST) == FIRST
-        self.send(TRACER_FIRST)
-        assert self.expect(SECOND) == SECOND
-        self.send(TRACER_SECOND)
-        assert self.expect(cmd(WILL, SGA, WILL, ECHO)) == cmd(WILL, SGA,
-                                                                WILL, ECHO)
-        self.send(cmd(DONT, SGA, DONT, ECHO))
-
-    def start_without_login(self):
-        self.prompt = b"shellwire$ "
-        self.negotiate_like_the_tracer()
-        self.expect(self.prompt)
-
-    def login(self, server):
-        self.expect(b"login: ")
-        self.send(server.user.encode() + b"\r")
-        self.expect(b"Password: ")
-        self.send(server.password.encode() + b"\r")
-        self.expect(PROMPT)
-
-    def command(self, line):
-        """Type LINE in line mode; the reply before the next prompt."""
-        self.send(line + b"\r\n")
-        return self.expect(self.prompt)[:-len(self.prompt)]
-
-    def close(self):
-        self.sock.close()
+from fixtures_telnet_server import (
+    DO, DONT, ECHO, ENVIRON, FIRST, IAC, LFLOW, NAWS, PROMPT, SB, SECOND,
+    SGA, STATUS, TRACER_FIRST, TRACER_SECOND, TSPEED, TTYPE, WILL, WONT, XDISPLOC,
+    RawClient, cmd, sb, wait_until)
 
 
 @pytest.fixture
@@ -235,8 +144,12 @@ def test_character_mode_echo_and_editing(raw, telnet_server):
     assert raw.expect(PROMPT) == b"echo dropped^C\r\n" + PROMPT
 
 
-def test_bad_password_three_times(raw, telnet_server):
+def test_bad_password_three_times(make_telnet_server):
+    """Each answer waits for the delay of the failures before it."""
+    server = make_telnet_server()
+    raw = RawClient(server)
     raw.negotiate_like_the_tracer()
+    took = []
     for attempt in range(3):
         raw.expect(b"login: ")
         raw.send(b"brandon\r")
@@ -244,9 +157,12 @@ def test_bad_password_three_times(raw, telnet_server):
         started = time.monotonic()
         raw.send(b"wrong-password\r")
         assert raw.expect(b"Login incorrect\r\n") == b"Login incorrect\r\n"
-        assert time.monotonic() - started >= 0.9  # the delay
+        took.append(time.monotonic() - started)
+    # The floor (0.3 s), then what is left of 1 s, then of 2 s.
+    assert took[0] >= 0.3 and took[1] >= 0.6 and took[2] >= 1.2, took
     assert raw.read_to_eof() == b""
-    log = telnet_server.log_text()
+    raw.close()
+    log = server.log_text()
     assert re.search(r"telnet_server: failed login for 'brandon' from "
                      r"127\.0\.0\.1 port \d+\n", log)
     assert "wrong-password" not in log
@@ -660,3 +576,89 @@ def test_hash_password_on_a_terminal():
         else:
             assert child.before == (b"\r\ntelnet_server: the passwords "
                                     b"differ\r\n")
+
+
+def test_client_offering_first_gets_login_at_once(raw, telnet_server):
+    """PuTTY's way: DO SGA and WILL NAWS before the server asks anything.
+
+    libtelnet takes both at once (RFC 1143), so the server's own WILL SGA
+    and DO NAWS never go out: it must not wait for answers to them.
+    """
+    raw.send(cmd(DO, SGA, WILL, NAWS) + sb(NAWS, b"\x00\x50\x00\x18"))
+    took = cmd(WILL, SGA, DO, NAWS)
+    assert raw.expect(FIRST + took) == FIRST + took
+    raw.send(TRACER_FIRST)
+    second = sb(TTYPE, b"\x01") + cmd(DO, ECHO, WILL, STATUS, DO, LFLOW)
+    assert raw.expect(second) == second
+    started = time.monotonic()
+    raw.send(cmd(WONT, ECHO, DONT, STATUS, WONT, LFLOW))
+    assert raw.expect(b"login: ") == cmd(WILL, ECHO) + b"login: "
+    assert time.monotonic() - started < 1.0
+
+
+def test_window_size_is_clamped(raw, telnet_server):
+    """NAWS 65535 x 65535 becomes 1000 x 1000; 0 (unknown) changes nothing."""
+    raw.negotiate_like_the_tracer()
+    raw.login(telnet_server)
+    raw.send(sb(NAWS, b"\x00\x84\x00\x2b"))
+    assert b"Window size: 132x43\r\n" in raw.command(b"info")
+    raw.send(sb(NAWS, b"\xff" * 8))  # IAC doubled
+    assert b"Window size: 1000x1000\r\n" in raw.command(b"info")
+    raw.send(sb(NAWS, b"\x00\x00\x00\x00"))
+    assert b"Window size: 1000x1000\r\n" in raw.command(b"info")
+    raw.send(sb(NAWS, b"\x03\xe9\x00\x05"))
+    assert b"Window size: 1000x5\r\n" in raw.command(b"info")
+
+
+def test_shell_window_size_is_clamped(make_telnet_server):
+    """The pty of --shell never gets more than 1000 x 1000."""
+    server = make_telnet_server("--shell", "stty size; sleep 5")
+    client = RawClient(server, prompt=b"")
+    client.expect(FIRST)
+    client.send(cmd(WONT, TTYPE, WONT, TSPEED, WONT, XDISPLOC, WONT, ENVIRON))
+    client.expect(cmd(DO, LFLOW))
+    client.send(cmd(DONT, SGA, WONT, ECHO, WILL, NAWS, DONT, STATUS,
+                    WONT, LFLOW) + sb(NAWS, b"\xff" * 8))
+    client.expect(b"login: ")
+    client.send(server.user.encode() + b"\r\n")
+    client.expect(b"Password: ")
+    client.send(server.password.encode() + b"\r\n")
+    assert client.expect(b"1000 1000\r\n").endswith(b"1000 1000\r\n")
+    client.close()
+
+
+@pytest.mark.parametrize("addr", ["0.0.0.0", "::"])
+def test_open_shell_refused_off_loopback(addr):
+    """--no-login --shell on a reachable address: refused, saying why."""
+    refused = run([program("telnet_server"), "-p", "0", "-b", addr,
+                   "--no-login", "--shell", "sh"])
+    assert (refused.returncode, refused.stdout, refused.stderr) == (
+        2, b"", b"telnet_server: --no-login --shell gives a shell to anyone "
+        b"who connects: refused on " + addr.encode() + b", allowed only on "
+        b"a loopback address (-b 127.0.0.1 or -b ::1)\n")
+
+
+def test_open_shell_on_loopback_warns(make_telnet_server):
+    server = make_telnet_server("--shell", "echo open; sleep 5",
+                                login=False)
+    assert server.log_text().startswith(
+        "telnet_server: WARNING: --no-login --shell: anyone on this machine "
+        "who connects to 127.0.0.1 gets a shell as this user, with no "
+        "password\n")
+    client = RawClient(server, prompt=b"")
+    client.expect(FIRST)
+    client.send(TRACER_FIRST)
+    client.expect(SECOND)
+    client.send(TRACER_SECOND)
+    assert client.expect(b"open\r\n").endswith(b"open\r\n")
+    client.close()
+
+
+@pytest.mark.parametrize("value", ["10:30", "10:101:100", "50:30:10",
+                                   "0:30:100", "a:b:c", "10:30:100:5"])
+def test_bad_max_startups(value):
+    bad = run([program("telnet_server"), "-p", "0", "--max-startups", value])
+    assert (bad.returncode, bad.stdout, bad.stderr) == (
+        2, b"", b"telnet_server: max-startups must be START:RATE:FULL, "
+        b"numbers with START <= FULL and RATE <= 100, not '"
+        + value.encode() + b"'\n")
