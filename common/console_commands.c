@@ -5,7 +5,7 @@
  * from which `help` is made) and one cmd_ function.
  * run_line() in console.c hands each parsed line to console_run_command(),
  * which finds the command and records its status (0 success, 1 failure)
- * for console_last_status().  Next: console_output.c.
+ * for console_last_status().  Next: console_timers.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 
 #include "common/console.h"
 #include "common/console_internal.h"
+#include "common/monoclock.h"
 #include "common/repr.h"
 
 #define TIMER_MAX_S 86400
@@ -200,31 +201,21 @@ static int cmd_timer(struct console *c, char **argv, int argc, const char *raw)
                            "timer: seconds must be a number from 0 to 86400");
         return 1;
     }
-    for (int i = 0; i < TIMERS_MAX; i++) {
-        if (c->timers[i].due == 0) {
-            c->timers[i].text = strdup(argv[1]);
-            if (c->timers[i].text == NULL) {
-                break;
-            }
-            /* Never 0, which marks a free slot. */
-            c->timers[i].due = console_now_ms() + seconds * 1000 + 1;
-            snprintf(text, sizeof(text), "Waiting %ld seconds...", seconds);
-            console_emit_line(c, text);
-            return 0;
-        }
+    if (console_timer_add(c, monoclock_ms() + seconds * 1000, argv[1]) < 0) {
+        console_emit_error(c, "timer: too many timers running");
+        return 1;
     }
-    console_emit_error(c, "timer: too many timers running");
-    return 1;
+    snprintf(text, sizeof(text), "Waiting %ld seconds...", seconds);
+    console_emit_line(c, text);
+    return 0;
 }
 
 static int cmd_info(struct console *c, char **argv, int argc, const char *raw)
 {
-    long long seconds = (console_now_ms() - c->started) / 1000;
+    long long seconds = (monoclock_ms() - c->started) / 1000;
     char text[256];
 
-    (void)argv;
-    (void)argc;
-    (void)raw;
+    (void)argv, (void)argc, (void)raw; /* the table's shape, unused */
     snprintf(text, sizeof(text), "Username: %s, terminal type: %s",
              c->user[0] ? c->user : "(none)",
              c->term[0] ? c->term : "(unknown)");
@@ -246,9 +237,7 @@ static int cmd_history(struct console *c, char **argv, int argc,
 {
     char number[16];
 
-    (void)argv;
-    (void)argc;
-    (void)raw;
+    (void)argv, (void)argc, (void)raw; /* the table's shape, unused */
     for (int i = 0; i < c->history_count; i++) {
         snprintf(number, sizeof(number), "%5d  ", i + 1);
         console_emit_str(c, number);
@@ -259,9 +248,7 @@ static int cmd_history(struct console *c, char **argv, int argc,
 
 static int cmd_bye(struct console *c, char **argv, int argc, const char *raw)
 {
-    (void)argv;
-    (void)argc;
-    (void)raw;
+    (void)argv, (void)argc, (void)raw; /* the table's shape, unused */
     console_emit_line(c, "Goodbye");
     c->mode = MODE_OVER;
     return 0;

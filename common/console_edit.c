@@ -7,6 +7,7 @@
  * rest of the line after the cursor, then ESC [ n D to step back.  The
  * history the arrows walk is kept here too.  Next: console_commands.c.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -142,6 +143,36 @@ void console_remember(struct console *c, const char *text)
         c->history_count--;
     }
     c->history[c->history_count++] = copy;
+}
+
+/* ESC [ or ESC O, parameters, a final byte: the arrow and edit keys. */
+void console_feed_escape(struct console *c, unsigned char ch)
+{
+    if (c->esc_state == 1) {
+        c->esc_state = (ch == '[' || ch == 'O') ? 2 : 0;
+        return;
+    }
+    if ((isdigit(ch) || ch == ';') && c->esc_len < ESC_MAX) {
+        c->esc[c->esc_len++] = (char)ch;
+        return;
+    }
+    c->esc[c->esc_len] = '\0';
+    c->esc_state = 0;
+    if (ch == 'A' || ch == 'B') {
+        console_walk_history(c, ch == 'A' ? -1 : 1);
+    } else if (ch == 'C' && c->cursor < c->len) {
+        console_move_cursor(c, c->cursor + 1);
+    } else if (ch == 'D' && c->cursor > 0) {
+        console_move_cursor(c, c->cursor - 1);
+    } else if (ch == 'H' ||
+               (ch == '~' && c->esc_len == 1 && strchr("17", c->esc[0]))) {
+        console_move_cursor(c, 0);
+    } else if (ch == 'F' ||
+               (ch == '~' && c->esc_len == 1 && strchr("48", c->esc[0]))) {
+        console_move_cursor(c, c->len);
+    } else if (ch == '~' && c->esc_len == 1 && c->esc[0] == '3') {
+        console_erase_back(c, 1);
+    }
 }
 
 /* Draw the prompt and the line again, the cursor where it was. */
