@@ -30,6 +30,7 @@ struct command {
 };
 
 static const struct command *find_command(const char *name);
+static int can_run(const struct console *c, const struct command *cmd);
 static int cmd_help(struct console *c, char **argv, int argc, const char *raw);
 static int cmd_echo(struct console *c, char **argv, int argc, const char *raw);
 static int cmd_timer(struct console *c, char **argv, int argc, const char *raw);
@@ -131,6 +132,12 @@ static const struct command *find_command(const char *name)
     return NULL;
 }
 
+/* Whether this server runs CMD: exec only with io->exec (the server's). */
+static int can_run(const struct console *c, const struct command *cmd)
+{
+    return cmd->run != cmd_exec || c->io.exec != NULL;
+}
+
 /* help, or help NAME: the list made from the table, or one long help. */
 static int cmd_help(struct console *c, char **argv, int argc, const char *raw)
 {
@@ -142,7 +149,9 @@ static int cmd_help(struct console *c, char **argv, int argc, const char *raw)
         console_emit_line(c, "Help on built in commands\n");
         for (size_t i = 0; i < N_COMMANDS; i++) {
             cmd = &commands[i];
-            for (int j = 0; cmd->names[j] != NULL && !cmd->hidden; j++) {
+            for (int j = 0;
+                 cmd->names[j] != NULL && !cmd->hidden && can_run(c, cmd);
+                 j++) {
                 snprintf(text, sizeof(text), "%s%s%s - %s", cmd->names[j],
                          cmd->usage[0] ? " " : "", cmd->usage, cmd->brief);
                 console_emit_line(c, text);
@@ -151,7 +160,7 @@ static int cmd_help(struct console *c, char **argv, int argc, const char *raw)
         return 0;
     }
     cmd = find_command(argv[0]);
-    if (cmd == NULL) {
+    if (cmd == NULL || !can_run(c, cmd)) {
         snprintf(text, sizeof(text), "help: no command '%.64s'", argv[0]);
         console_emit_error(c, text);
         return 1;

@@ -239,6 +239,33 @@ static void help_hides_hidden_commands(void **state)
     console_free(c);
 }
 
+/* Without io->exec, help lists no exec: it would only say it cannot. */
+static void help_lists_only_what_runs(void **state)
+{
+    struct capture cap;
+    struct console_io io = {&cap, capture_write, capture_line, NULL};
+    struct console *c = open_console(&cap, 0);
+
+    (void)state;
+    type(c, "help\r");
+    assert_non_null(strstr(cap.out, "\r\nexec <command> - Run a shell"));
+    console_free(c);
+    memset(&cap, 0, sizeof(cap));
+    c = console_new(&io);
+    assert_non_null(c);
+    console_start(c, NULL, "");
+    cap.len = 0;
+    type(c, "help\r");
+    assert_null(strstr(cap.out, "exec"));
+    assert_non_null(strstr(cap.out, "\r\nlogout - Exit the command shell.\r\n"
+                                    "shellwire$ "));
+    cap.len = 0;
+    type(c, "help exec\r");
+    assert_string_equal(cap.out, "help: no command 'exec'\r\nshellwire$ ");
+    assert_int_equal(console_last_status(c), 1);
+    console_free(c);
+}
+
 static void errors_red_only_with_colour(void **state)
 {
     struct capture cap;
@@ -445,6 +472,7 @@ int main(void)
         cmocka_unit_test(editing_keys),
         cmocka_unit_test(history_and_arrows),
         cmocka_unit_test(help_hides_hidden_commands),
+        cmocka_unit_test(help_lists_only_what_runs),
         cmocka_unit_test(errors_red_only_with_colour),
         cmocka_unit_test(info_shows_the_terminal),
         cmocka_unit_test(timer_message_redraws_the_line),
