@@ -68,7 +68,10 @@ struct console {
     struct bytebuf out; /* for io->write, at the end of each call */
 };
 
-/* console_edit.c: the editing keys, on c->line and on the screen. */
+/*
+ * console_edit.c: the editing keys, on c->line and on the screen.  The
+ * line is UTF-8: the cursor moves, and Backspace erases, a whole character.
+ */
 void console_insert_byte(struct console *c, char ch);
 void console_erase_back(struct console *c, int forward);
 void console_kill_line(struct console *c);
@@ -96,5 +99,6 @@ void console_emit_left(struct console *c, size_t n);
 void console_flush(struct console *c);
 void console_show_prompt(struct console *c);
 int console_echoes(const struct console *c);
+size_t console_columns(const char *s, size_t n);
 
 #endif

@@ -35,7 +35,8 @@ void console_message(struct console *c, const char *text)
         console_show_prompt(c);
         if (console_echoes(c)) {
             console_emit(c, c->line, c->len);
-            console_emit_left(c, c->len - c->cursor);
+            console_emit_left(
+                c, console_columns(c->line + c->cursor, c->len - c->cursor));
         }
     }
     console_flush(c);
@@ -58,6 +59,17 @@ void console_emit(struct console *c, const char *s, size_t n)
 {
     /* Out of memory: the user misses some output, nothing worse. */
     (void)bytebuf_append(&c->out, s, n, 0);
+}
+
+/* The columns N bytes of UTF-8 take: one for each but continuation bytes. */
+size_t console_columns(const char *s, size_t n)
+{
+    size_t columns = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        columns += ((unsigned char)s[i] & 0xc0) != 0x80;
+    }
+    return columns;
 }
 
 void console_emit_str(struct console *c, const char *s)

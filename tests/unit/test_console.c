@@ -266,6 +266,28 @@ static void help_lists_only_what_runs(void **state)
     console_free(c);
 }
 
+/* Backspace erases a whole UTF-8 character, on the screen and in the line. */
+static void backspace_erases_a_character(void **state)
+{
+    struct capture cap;
+    struct console *c = open_console(&cap, 1);
+
+    (void)state;
+    type(c, "echo n\xc3\xa9\x7f\x7f"
+            "e!\r");
+    assert_string_equal(cap.out, "echo n\xc3\xa9\b \x1b[1D\b \x1b[1De!\r\n"
+                                 "e!\r\n"
+                                 "brandon@shellwire$ ");
+    cap.len = 0;
+    /* Left moves one column over a two-byte character; Delete erases it. */
+    type(c, "echo a\xc3\xa9\x1b[Dx\x1b[3~\r");
+    assert_string_equal(cap.out, "echo a\xc3\xa9\x1b[1Dx\xc3\xa9\x1b[1D"
+                                 " \x1b[1D\r\n"
+                                 "ax\r\n"
+                                 "brandon@shellwire$ ");
+    console_free(c);
+}
+
 static void errors_red_only_with_colour(void **state)
 {
     struct capture cap;
@@ -473,6 +495,7 @@ int main(void)
         cmocka_unit_test(history_and_arrows),
         cmocka_unit_test(help_hides_hidden_commands),
         cmocka_unit_test(help_lists_only_what_runs),
+        cmocka_unit_test(backspace_erases_a_character),
         cmocka_unit_test(errors_red_only_with_colour),
         cmocka_unit_test(info_shows_the_terminal),
         cmocka_unit_test(timer_message_redraws_the_line),
