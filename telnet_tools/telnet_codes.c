@@ -30,6 +30,7 @@
 #include <libtelnet.h>
 
 #include "common/cli.h"
+#include "common/monoclock.h"
 #include "common/prompt.h"
 #include "telnet_tools/tn_names.h"
 #include "telnet_tools/tn_session.h"
@@ -62,7 +63,7 @@ static void reply(struct tn_session *session, struct options *opt,
 static void send_terminal_type(struct tn_session *session, struct options *opt);
 static int log_in(struct tn_session *session, const struct options *opt,
                   const char *password);
-static int show_first_screen(struct tn_session *session);
+static int show_first_screen(struct tn_session *session, int timeout_ms);
 static int parse_options(int argc, char **argv, struct options *opt);
 static void print_help(void);
 
@@ -102,7 +103,7 @@ int main(int argc, char **argv)
     /* The lesson: every negotiation comes to answer_option(). */
     tn_set_option_handler(session, answer_option, &opt);
     if (opt.no_login) {
-        status = show_first_screen(session);
+        status = show_first_screen(session, opt.timeout_ms);
     } else if ((status = log_in(session, &opt, password)) == CLI_EXIT_OK &&
                (tn_write_line(session, opt.command) < 0 ||
                 tn_read_all(session, stdout, opt.timeout_ms) < 0)) {
@@ -201,19 +202,35 @@ static int log_in(struct tn_session *session, const struct options *opt,
     return CLI_EXIT_OK;
 }
 
-/* --no-login: the text as it comes, until SILENCE_MS of quiet or a screen. */
-static int show_first_screen(struct tn_session *session)
+/*
+ * --no-login: the text as it comes, until a screenful or a silence of
+ * SILENCE_MS (half of -t if shorter).  -t bounds the whole: a server that
+ * drips a byte a second never falls silent, and is a time-out.
+ */
+static int show_first_screen(struct tn_session *session, int timeout_ms)
 {
+    int silence_ms = timeout_ms / 2 < SILENCE_MS ? timeout_ms / 2 : SILENCE_MS;
+    long long deadline = monoclock_ms() + timeout_ms;
     char buf[1024];
-    ssize_t n = 0;
     size_t shown = 0;
-    while (shown < FIRST_SCREEN_MAX &&
-           (n = tn_read_some(session, buf, sizeof buf, SILENCE_MS)) > 0) {
-        fwrite(buf, 1, (size_t)n, stdout);
-        shown += (size_t)n;
-    }
+    ssize_t n;
+    int wait_ms;
+    do {
+        long long left = monoclock_left_ms(deadline);
+        wait_ms = left < silence_ms ? (int)left : silence_ms;
+        n = tn_read_some(session, buf, sizeof buf, wait_ms);
+        if (n > 0) {
+            fwrite(buf, 1, (size_t)n, stdout);
+            shown += (size_t)n;
+        }
+    } while (n > 0 && shown < FIRST_SCREEN_MAX);
     if (n < 0 && errno != ETIMEDOUT) {
         return tn_exit_for(errno); /* the server broke off: say so */
+    }
+    if (n < 0 && wait_ms < silence_ms) {
+        warnx("waiting for %g s of silence: timed out after %g s",
+              silence_ms / 1000.0, timeout_ms / 1000.0);
+        return CLI_EXIT_TIMEOUT;
     }
     return CLI_EXIT_OK;
 }
@@ -305,7 +322,7 @@ static void print_help(void)
            "      --password-stdin   read the password as one line of stdin\n"
            "      --trace            print every negotiation, both ways\n"
            "      --no-login         no USER: print the first screen, leave\n"
-           "                         after %d s of silence\n"
+           "                         after %d s of silence (-t bounds it)\n"
            "      --diagram FILE     write a Mermaid sequence diagram\n"
            "  -h, --help, -V, --version\n\n",
            USAGE, DEFAULT_PORT, DEFAULT_TERM, DEFAULT_COMMAND, DEFAULT_TIMEOUT,
