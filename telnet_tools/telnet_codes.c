@@ -23,14 +23,12 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <libtelnet.h>
 
 #include "common/cli.h"
-#include "common/monoclock.h"
 #include "common/prompt.h"
 #include "telnet_tools/tn_names.h"
 #include "telnet_tools/tn_session.h"
@@ -63,7 +61,6 @@ static void reply(struct tn_session *session, struct options *opt,
 static void send_terminal_type(struct tn_session *session, struct options *opt);
 static int log_in(struct tn_session *session, const struct options *opt,
                   const char *password);
-static int show_first_screen(struct tn_session *session, int timeout_ms);
 static int parse_options(int argc, char **argv, struct options *opt);
 static void print_help(void);
 
@@ -90,8 +87,7 @@ int main(int argc, char **argv)
             goto out;
         }
     }
-    if (opt.diagram_path != NULL &&
-        tn_trace_open_diagram(&opt.trace, opt.diagram_path, "telnet_codes",
+    if (tn_trace_open_diagram(&opt.trace, opt.diagram_path, "telnet_codes",
                               opt.host, opt.port) < 0) {
         goto out;
     }
@@ -102,8 +98,11 @@ int main(int argc, char **argv)
     }
     /* The lesson: every negotiation comes to answer_option(). */
     tn_set_option_handler(session, answer_option, &opt);
-    if (opt.no_login) {
-        status = show_first_screen(session, opt.timeout_ms);
+    if (opt.no_login) { /* the first screen: -t bounds it, as a whole */
+        if ((status = tn_read_screen(session, stdout, FIRST_SCREEN_MAX,
+                                     SILENCE_MS, opt.timeout_ms)) < 0) {
+            status = tn_exit_for(errno);
+        }
     } else if ((status = log_in(session, &opt, password)) == CLI_EXIT_OK &&
                (tn_write_line(session, opt.command) < 0 ||
                 tn_read_all(session, stdout, opt.timeout_ms) < 0)) {
@@ -198,39 +197,6 @@ static int log_in(struct tn_session *session, const struct options *opt,
     if (which == 0) {
         fprintf(stderr, "Username and password failed - giving up\n");
         return CLI_EXIT_FAILURE;
-    }
-    return CLI_EXIT_OK;
-}
-
-/*
- * --no-login: the text as it comes, until a screenful or a silence of
- * SILENCE_MS (half of -t if shorter).  -t bounds the whole: a server that
- * drips a byte a second never falls silent, and is a time-out.
- */
-static int show_first_screen(struct tn_session *session, int timeout_ms)
-{
-    int silence_ms = timeout_ms / 2 < SILENCE_MS ? timeout_ms / 2 : SILENCE_MS;
-    long long deadline = monoclock_ms() + timeout_ms;
-    char buf[1024];
-    size_t shown = 0;
-    ssize_t n;
-    int wait_ms;
-    do {
-        long long left = monoclock_left_ms(deadline);
-        wait_ms = left < silence_ms ? (int)left : silence_ms;
-        n = tn_read_some(session, buf, sizeof buf, wait_ms);
-        if (n > 0) {
-            fwrite(buf, 1, (size_t)n, stdout);
-            shown += (size_t)n;
-        }
-    } while (n > 0 && shown < FIRST_SCREEN_MAX);
-    if (n < 0 && errno != ETIMEDOUT) {
-        return tn_exit_for(errno); /* the server broke off: say so */
-    }
-    if (n < 0 && wait_ms < silence_ms) {
-        warnx("waiting for %g s of silence: timed out after %g s",
-              silence_ms / 1000.0, timeout_ms / 1000.0);
-        return CLI_EXIT_TIMEOUT;
     }
     return CLI_EXIT_OK;
 }

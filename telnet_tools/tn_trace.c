@@ -25,6 +25,9 @@ int tn_trace_open_diagram(struct tn_trace *trace, const char *path,
                           const char *client, const char *host,
                           const char *port)
 {
+    if (path == NULL) {
+        return 0; /* no --diagram */
+    }
     FILE *f = fopen(path, "w");
     if (f == NULL) {
         warn("%s", path);

@@ -23,7 +23,7 @@ struct tn_trace {
 
 /*
  * Start a Mermaid sequence diagram in PATH between CLIENT and HOST port
- * PORT.  0, or -1 after one line on stderr.
+ * PORT (PATH NULL: none).  0, or -1 after one line on stderr.
  */
 int tn_trace_open_diagram(struct tn_trace *trace, const char *path,
                           const char *client, const char *host,
