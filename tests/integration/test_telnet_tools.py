@@ -27,7 +27,7 @@ OPTIONS = {0: "BINARY", 1: "ECHO", 3: "SGA", 5: "STATUS", 6: "TM",
            34: "LINEMODE", 35: "XDISPLOC", 36: "OLD-ENVIRON",
            37: "AUTHENTICATION", 38: "ENCRYPT", 39: "NEW-ENVIRON"}
 # The first burst of inetutils telnetd, as in
-# shared/reference/wire-telnet_codes-vs-inetutils-telnetd.log.
+# lessons/captures/wire-telnet_codes-vs-inetutils-telnetd.log.
 FIRST_BURST = ["WILL AUTHENTICATION (37)", "WILL ENCRYPT (38)",
                "DO TTYPE (24)", "DO TSPEED (32)", "DO XDISPLOC (35)",
                "DO NEW-ENVIRON (39)", "DO OLD-ENVIRON (36)"]
@@ -250,7 +250,7 @@ def test_no_login_shows_the_first_screen(telnetd, tmp_path):
 
 # --- against our own telnet_server ------------------------------------------
 
-# It negotiates as netkit telnetd does (shared/reference/wire-*-netkit-*).
+# It negotiates as netkit telnetd does (lessons/captures/wire-*-netkit-*).
 NETKIT_REFUSALS = [
     "Will not 32 (TSPEED)", "Will not 35 (XDISPLOC)",
     "Will not 39 (NEW-ENVIRON)", 'Sending terminal type "mypython"',
