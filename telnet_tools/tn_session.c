@@ -92,7 +92,7 @@ int tn_expect(struct tn_session *s, const char *const *patterns, size_t count,
                 warn("expect");
                 return -1;
             }
-            if (text != NULL) {
+            if (text != NULL) { /* found: text.data is not NULL */
                 memcpy(*text, s->text.data, end);
                 (*text)[end] = '\0';
             }
@@ -137,8 +137,10 @@ ssize_t tn_read_some(struct tn_session *s, char *buf, size_t size,
         }
     }
     size_t n = s->text.len < size ? s->text.len : size;
-    memcpy(buf, s->text.data, n);
-    bytebuf_consume(&s->text, n);
+    if (n > 0) { /* no text yet: no buffer either */
+        memcpy(buf, s->text.data, n);
+        bytebuf_consume(&s->text, n);
+    }
     return (ssize_t)n;
 }
 
@@ -276,6 +278,9 @@ static int find_first(const struct tn_session *s, const char *const *patterns,
 {
     int best = -1;
     size_t best_start = 0;
+    if (s->text.len == 0) {
+        return -1; /* and text.data may be NULL */
+    }
     for (size_t k = 0; k < count; k++) {
         size_t plen = strlen(patterns[k]);
         for (size_t i = 0; i + plen <= s->text.len; i++) {

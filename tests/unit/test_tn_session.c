@@ -216,6 +216,18 @@ static void server_closing_early(void **state)
     read_text(p, "bye\r"); /* a CR at the end is text */
 }
 
+/* Nothing but the close: no text, and no text buffer was ever made. */
+static void close_before_any_text(void **state)
+{
+    struct pair *p = *state;
+    char buf[16];
+    close(p->server);
+    p->server = -1;
+    assert_int_equal(tn_read_some(p->session, buf, sizeof buf, WAIT_MS), 0);
+    assert_int_equal(tn_read_until(p->session, "login:", WAIT_MS), -1);
+    assert_int_equal(errno, ECONNRESET);
+}
+
 static void read_all_until_close(void **state)
 {
     struct pair *p = *state;
@@ -370,6 +382,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(pattern_cut_across_reads, set_up,
                                         tear_down),
         cmocka_unit_test_setup_teardown(server_closing_early, set_up,
+                                        tear_down),
+        cmocka_unit_test_setup_teardown(close_before_any_text, set_up,
                                         tear_down),
         cmocka_unit_test_setup_teardown(read_all_until_close, set_up,
                                         tear_down),
