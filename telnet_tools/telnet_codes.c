@@ -30,6 +30,7 @@
 
 #include "common/cli.h"
 #include "common/prompt.h"
+#include "telnet_tools/tn_args.h"
 #include "telnet_tools/tn_names.h"
 #include "telnet_tools/tn_session.h"
 #include "telnet_tools/tn_trace.h"
@@ -259,17 +260,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
             return CLI_EXIT_USAGE;
         }
     }
-    int used = cli_host_user(argc - optind, argv + optind, opt->no_login,
-                             &opt->host, &opt->user);
-    if (used >= 0 && optind + used < argc) {
-        warnx("unexpected argument '%s'", argv[optind + used]);
-    }
-    if (used < 0 || optind + used != argc) {
-        cli_print_usage_error(USAGE);
-        return CLI_EXIT_USAGE;
-    }
-    if (opt->user != NULL && strpbrk(opt->user, "\r\n") != NULL) {
-        warnx("USER must be one line"); /* it goes out as one line */
+    if (tn_args_host_user(argc, argv, optind, opt->no_login, USAGE, &opt->host,
+                          &opt->user) < 0) {
         return CLI_EXIT_USAGE;
     }
     return -1;
