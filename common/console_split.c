@@ -82,6 +82,17 @@ static size_t take_char(struct splitter *sp, const char *line, size_t i)
     return i + 1;
 }
 
+/* A blank ends the word being built, if there is one; 0 or -1. */
+static int end_word(struct splitter *sp, char ***words, int *count)
+{
+    if (sp->in_word && add_word(words, count, sp->word, sp->len) == -1) {
+        return -1;
+    }
+    sp->in_word = 0;
+    sp->len = 0;
+    return 0;
+}
+
 int console_split(const char *line, char ***words, int *count)
 {
     size_t n = strlen(line);
@@ -103,11 +114,9 @@ int console_split(const char *line, char ***words, int *count)
             i = take_char(&sp, line, i);
             continue;
         }
-        if (sp.in_word && add_word(words, count, sp.word, sp.len) == -1) {
+        if (end_word(&sp, words, count) == -1) {
             goto out;
         }
-        sp.in_word = 0;
-        sp.len = 0;
         i++;
     }
     if (sp.quote != 0) {
