@@ -7,10 +7,13 @@ servers negotiate very differently: inetutils offers and asks for a dozen
 options and asks the terminal type twice; BusyBox asks four things and
 never asks the terminal type, so the shell's TERM is whatever telnetd's
 own environment holds.  Every output is asserted whole.
+At the end, the other way round: inetutils telnet, the client, typing
+at telnet_server's console.
 """
+import pexpect
 import pytest
 
-from conftest import program, run
+from conftest import program, program_env, run
 
 COMMAND = "exec echo interop ok"
 FAILED_LOGIN = b"Username and password failed - giving up\n"
@@ -88,3 +91,27 @@ def test_busybox_first_screen_and_trace(busybox_telnetd):
         b"Do not 3 (SGA)\n"
         b"-> DONT SGA (3)\n"
         b"\r\nBusyBox telnetd for shellwire\n\rshellwire login: ")
+
+
+# --- the console, typed at through inetutils telnet ---------------------------
+
+def test_console_backspace_erases_a_utf8_character(telnet_server):
+    """inetutils telnet in character mode against telnet_server's console:
+    `echo né`, two Backspaces, `e!` shows `echo e!` and must run it."""
+    prompt = b"brandon@shellwire$ "
+    child = pexpect.spawn("telnet", ["127.0.0.1", str(telnet_server.port)],
+                          env=program_env(TERM="xterm"), timeout=10)
+    try:
+        child.expect_exact(b"login: ")
+        child.send(b"brandon\r")
+        child.expect_exact(b"Password: ")
+        child.send(telnet_server.password.encode() + b"\r")
+        child.expect_exact(prompt)
+        child.send("echo né".encode())
+        child.expect_exact("echo né".encode())
+        child.send(b"\x7f\x7fe!\r")
+        child.expect_exact(prompt)
+        assert child.before == (b"\b \x1b[1D\b \x1b[1De!\r\n"
+                                b"e!\r\n")
+    finally:
+        child.close(force=True)
