@@ -22,7 +22,7 @@
 
 static void on_event(telnet_t *telnet, telnet_event_t *ev, void *arg);
 static void add_text(struct tn_session *s, const char *bytes, size_t len);
-static void put_text(struct tn_session *s, char c);
+static void put_text(struct tn_session *s, const char *text, size_t len);
 static void queue_output(struct tn_session *s, const char *bytes, size_t len);
 static void dispatch(struct tn_session *s, unsigned char command,
                      unsigned char option, const char *data, size_t len);
@@ -77,7 +77,7 @@ int tn_wire_pump(struct tn_session *s, long long deadline)
         s->closed = 1;
         if (s->held_cr) {
             s->held_cr = 0;
-            put_text(s, '\r');
+            put_text(s, "\r", 1);
         }
         return 0;
     }
@@ -168,31 +168,37 @@ static void on_event(telnet_t *telnet, telnet_event_t *ev, void *arg)
     }
 }
 
-/* RFC 854: CR LF is a new line, CR NUL a carriage return, NUL nothing. */
+/*
+ * RFC 854: CR LF is a new line, CR NUL a carriage return, NUL nothing.
+ * The bytes between those go to the text in one piece each.
+ */
 static void add_text(struct tn_session *s, const char *bytes, size_t len)
 {
-    for (size_t i = 0; i < len; i++) {
-        char c = bytes[i];
+    size_t i = 0;
+    while (i < len) {
         if (s->held_cr) {
             s->held_cr = 0;
-            if (c == '\n') {
-                put_text(s, '\n');
-                continue;
-            }
-            put_text(s, '\r');
+            put_text(s, bytes[i] == '\n' ? "\n" : "\r", 1);
+            i += bytes[i] == '\n' ? 1 : 0;
+            continue;
         }
-        if (c == '\r') {
-            s->held_cr = 1;
-        } else if (c != '\0') {
-            put_text(s, c);
+        size_t plain = i;
+        while (plain < len && bytes[plain] != '\r' && bytes[plain] != '\0') {
+            plain++;
         }
+        put_text(s, bytes + i, plain - i);
+        if (plain < len) {
+            s->held_cr = bytes[plain] == '\r';
+            plain++;
+        }
+        i = plain;
     }
 }
 
-/* One byte of text; the readers keep it under TN_TEXT_ROOM, this checks. */
-static void put_text(struct tn_session *s, char c)
+/* Text for the readers; they keep it under TN_TEXT_ROOM, this checks. */
+static void put_text(struct tn_session *s, const char *text, size_t len)
 {
-    if (bytebuf_append(&s->text, &c, 1, TN_TEXT_ROOM) < 0) {
+    if (bytebuf_append(&s->text, text, len, TN_TEXT_ROOM) < 0) {
         fail(s, errno == ENOBUFS ? EMSGSIZE : errno, "too much text at once");
     }
 }
