@@ -20,15 +20,23 @@ struct splitter {
     char quote; /* ' or " while inside quotes, else 0 */
 };
 
-/* Finish WORD as the next entry of *WORDS; 0 or -1. */
+/*
+ * Finish WORD as the next entry of *WORDS; 0 or -1.  The array doubles
+ * when COUNT + 1 reaches a power of two (it has room for COUNT words and
+ * the NULL until then), so a line of many words copies no more than twice.
+ */
 static int add_word(char ***words, int *count, const char *word, size_t len)
 {
-    char **grown = realloc(*words, (*count + 2) * sizeof(**words));
+    size_t used = (size_t)*count + 1;
+    char **grown = *words;
 
-    if (grown == NULL) {
-        return -1;
+    if ((used & (used - 1)) == 0) {
+        grown = realloc(*words, 2 * used * sizeof(**words));
+        if (grown == NULL) {
+            return -1;
+        }
+        *words = grown;
     }
-    *words = grown;
     grown[*count] = strndup(word, len);
     if (grown[*count] == NULL) {
         return -1;

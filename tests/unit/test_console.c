@@ -115,6 +115,27 @@ static void split_quotes_and_escapes(void **state)
     check_split("echo \"a\\", 1, 0, NULL);
 }
 
+/* Many words: the array grows past every power of two, NULL-terminated. */
+static void split_many_words(void **state)
+{
+    static char line[2 * 5000];
+    char **words;
+    int count;
+
+    (void)state;
+    for (int i = 0; i < 5000; i++) {
+        memcpy(line + 2 * i, i % 2 ? "b " : "a ", 2);
+    }
+    line[sizeof(line) - 1] = '\0';
+    assert_int_equal(console_split(line, &words, &count), 0);
+    assert_int_equal(count, 5000);
+    assert_string_equal(words[0], "a");
+    assert_string_equal(words[4095], "b");
+    assert_string_equal(words[4999], "b");
+    assert_null(words[5000]);
+    console_free_words(words);
+}
+
 static void echo_in_character_mode(void **state)
 {
     struct capture cap;
@@ -487,6 +508,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(split_like_seed_001),
         cmocka_unit_test(split_quotes_and_escapes),
+        cmocka_unit_test(split_many_words),
         cmocka_unit_test(echo_in_character_mode),
         cmocka_unit_test(line_mode_does_not_echo),
         cmocka_unit_test(every_line_end),
