@@ -123,7 +123,7 @@ static void split_many_words(void **state)
     int count;
 
     (void)state;
-    for (int i = 0; i < 5000; i++) {
+    for (size_t i = 0; i < 5000; i++) {
         memcpy(line + 2 * i, i % 2 ? "b " : "a ", 2);
     }
     line[sizeof(line) - 1] = '\0';
