@@ -41,6 +41,13 @@ void console_insert_byte(struct console *c, char ch)
         c->cursor - start < char_length((unsigned char)c->line[start])) {
         return;
     }
+    while (start > 0) { /* lead bytes cut short (not UTF-8) show now */
+        size_t cut = char_before(c, start);
+        if (start - cut >= char_length((unsigned char)c->line[cut])) {
+            break;
+        }
+        start = cut;
+    }
     console_emit(c, c->line + start, c->len - start);
     console_emit_left(c,
                       console_columns(c->line + c->cursor, c->len - c->cursor));

@@ -306,6 +306,10 @@ static void backspace_erases_a_character(void **state)
                                  " \x1b[1D\r\n"
                                  "ax\r\n"
                                  "brandon@shellwire$ ");
+    cap.len = 0;
+    /* A lead byte with no continuation (Latin-1 é) shows with what follows. */
+    type(c, "echo \xe9x\r");
+    assert_string_equal(cap.out, "echo \xe9x\r\n\xe9x\r\nbrandon@shellwire$ ");
     console_free(c);
 }
 
