@@ -3,26 +3,24 @@
  * console: the command console of telnet_server and ssh_server, after the
  * telnetsrv library.  This file holds its life (new, settings, questions,
  * start, free), the way typed bytes become lines and lines become
- * commands (console_input, feed_byte, end_line, run_line), and the timers.
- * Read console.h first; then this file; then console_edit.c (the editing
- * keys), console_commands.c (the commands), console_output.c (how output
- * reaches the transport) and console_split.c (the parser).
+ * commands (console_input, feed_byte, end_line, run_line).  Read
+ * console.h first; then this file; then console_edit.c (the editing keys),
+ * console_commands.c (the commands), console_timers.c, console_output.c
+ * (how output reaches the transport) and console_split.c (the parser).
  */
-#include <ctype.h>
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "common/console.h"
 #include "common/console_internal.h"
+#include "common/monoclock.h"
 
 #define KEY_CTRL(k) ((k)&0x1f)
 
 static void feed_byte(struct console *c, unsigned char ch);
-static void feed_escape(struct console *c, unsigned char ch);
 static void end_line(struct console *c);
 static void run_line(struct console *c, const char *text);
 
@@ -35,7 +33,7 @@ struct console *console_new(const struct console_io *io)
         return NULL;
     }
     c->io = *io;
-    c->started = console_now_ms();
+    c->started = monoclock_ms();
     return c;
 }
 
@@ -51,7 +49,7 @@ void console_free(struct console *c)
         free(c->timers[i].text);
     }
     free(c->pending);
-    free(c->out);
+    bytebuf_free(&c->out);
     free(c);
 }
 
@@ -149,7 +147,7 @@ static void feed_byte(struct console *c, unsigned char ch)
         return;
     }
     if (c->esc_state != 0) {
-        feed_escape(c, ch);
+        console_feed_escape(c, ch);
         return;
     }
     /* A line ends at CR LF, CR NUL, CR alone or LF alone (RFC 854). */
@@ -201,36 +199,6 @@ static void feed_byte(struct console *c, unsigned char ch)
             console_insert_byte(c, (char)ch);
         }
         break;
-    }
-}
-
-/* ESC [ or ESC O, parameters, a final byte: the arrow and edit keys. */
-static void feed_escape(struct console *c, unsigned char ch)
-{
-    if (c->esc_state == 1) {
-        c->esc_state = (ch == '[' || ch == 'O') ? 2 : 0;
-        return;
-    }
-    if ((isdigit(ch) || ch == ';') && c->esc_len < ESC_MAX) {
-        c->esc[c->esc_len++] = (char)ch;
-        return;
-    }
-    c->esc[c->esc_len] = '\0';
-    c->esc_state = 0;
-    if (ch == 'A' || ch == 'B') {
-        console_walk_history(c, ch == 'A' ? -1 : 1);
-    } else if (ch == 'C' && c->cursor < c->len) {
-        console_move_cursor(c, c->cursor + 1);
-    } else if (ch == 'D' && c->cursor > 0) {
-        console_move_cursor(c, c->cursor - 1);
-    } else if (ch == 'H' ||
-               (ch == '~' && c->esc_len == 1 && strchr("17", c->esc[0]))) {
-        console_move_cursor(c, 0);
-    } else if (ch == 'F' ||
-               (ch == '~' && c->esc_len == 1 && strchr("48", c->esc[0]))) {
-        console_move_cursor(c, c->len);
-    } else if (ch == '~' && c->esc_len == 1 && c->esc[0] == '3') {
-        console_erase_back(c, 1);
     }
 }
 
@@ -304,40 +272,4 @@ static void run_line(struct console *c, const char *text)
     raw += strspn(raw, " \t\n");
     console_run_command(c, argv, argc, raw);
     console_free_words(argv);
-}
-
-long long console_now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-long long console_deadline(const struct console *c)
-{
-    long long first = -1;
-
-    for (int i = 0; i < TIMERS_MAX; i++) {
-        long long due = c->timers[i].due;
-        if (due != 0 && (first == -1 || due < first)) {
-            first = due;
-        }
-    }
-    return first;
-}
-
-void console_tick(struct console *c)
-{
-    long long now = console_now_ms();
-
-    for (int i = 0; i < TIMERS_MAX; i++) {
-        struct console_timer *t = &c->timers[i];
-        if (t->due != 0 && t->due <= now && c->mode != MODE_OVER) {
-            console_message(c, t->text);
-            free(t->text);
-            t->text = NULL;
-            t->due = 0;
-        }
-    }
 }

@@ -29,7 +29,7 @@
  *     console_start(c, "brandon", NULL);  welcome text and first prompt
  *     loop:
  *         if (console_input(c, buf, n) == CONSOLE_OVER) close the session
- *         wait at most console_deadline(c) - console_now_ms(), then
+ *         wait at most console_deadline(c) - monoclock_ms(), then
  *         console_tick(c) to deliver the timers that are due
  *     console_free(c);
  *
@@ -110,10 +110,13 @@ void console_print(struct console *c, const char *text);
  */
 void console_message(struct console *c, const char *text);
 
-/* CLOCK_MONOTONIC in milliseconds: the clock of the deadlines. */
+/*
+ * The old name of common/monoclock's monoclock_ms(), the clock of the
+ * deadlines; kept only until telnet_server and ssh_server call that.
+ */
 long long console_now_ms(void);
 
-/* When the next timer is due (console_now_ms() clock), or -1 if none. */
+/* When the next timer is due (monoclock_ms() clock), or -1 if none. */
 long long console_deadline(const struct console *c);
 
 /* Deliver the timer messages that are due. */

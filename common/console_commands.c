@@ -5,7 +5,7 @@
  * from which `help` is made) and one cmd_ function.
  * run_line() in console.c hands each parsed line to console_run_command(),
  * which finds the command and records its status (0 success, 1 failure)
- * for console_last_status().  Next: console_output.c.
+ * for console_last_status().  Next: console_timers.c.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 
 #include "common/console.h"
 #include "common/console_internal.h"
+#include "common/monoclock.h"
 #include "common/repr.h"
 
 #define TIMER_MAX_S 86400
@@ -29,6 +30,7 @@ struct command {
 };
 
 static const struct command *find_command(const char *name);
+static int can_run(const struct console *c, const struct command *cmd);
 static int cmd_help(struct console *c, char **argv, int argc, const char *raw);
 static int cmd_echo(struct console *c, char **argv, int argc, const char *raw);
 static int cmd_timer(struct console *c, char **argv, int argc, const char *raw);
@@ -130,6 +132,12 @@ static const struct command *find_command(const char *name)
     return NULL;
 }
 
+/* Whether this server runs CMD: exec only with io->exec (the server's). */
+static int can_run(const struct console *c, const struct command *cmd)
+{
+    return cmd->run != cmd_exec || c->io.exec != NULL;
+}
+
 /* help, or help NAME: the list made from the table, or one long help. */
 static int cmd_help(struct console *c, char **argv, int argc, const char *raw)
 {
@@ -141,7 +149,9 @@ static int cmd_help(struct console *c, char **argv, int argc, const char *raw)
         console_emit_line(c, "Help on built in commands\n");
         for (size_t i = 0; i < N_COMMANDS; i++) {
             cmd = &commands[i];
-            for (int j = 0; cmd->names[j] != NULL && !cmd->hidden; j++) {
+            for (int j = 0;
+                 cmd->names[j] != NULL && !cmd->hidden && can_run(c, cmd);
+                 j++) {
                 snprintf(text, sizeof(text), "%s%s%s - %s", cmd->names[j],
                          cmd->usage[0] ? " " : "", cmd->usage, cmd->brief);
                 console_emit_line(c, text);
@@ -150,7 +160,7 @@ static int cmd_help(struct console *c, char **argv, int argc, const char *raw)
         return 0;
     }
     cmd = find_command(argv[0]);
-    if (cmd == NULL) {
+    if (cmd == NULL || !can_run(c, cmd)) {
         snprintf(text, sizeof(text), "help: no command '%.64s'", argv[0]);
         console_emit_error(c, text);
         return 1;
@@ -200,31 +210,21 @@ static int cmd_timer(struct console *c, char **argv, int argc, const char *raw)
                            "timer: seconds must be a number from 0 to 86400");
         return 1;
     }
-    for (int i = 0; i < TIMERS_MAX; i++) {
-        if (c->timers[i].due == 0) {
-            c->timers[i].text = strdup(argv[1]);
-            if (c->timers[i].text == NULL) {
-                break;
-            }
-            /* Never 0, which marks a free slot. */
-            c->timers[i].due = console_now_ms() + seconds * 1000 + 1;
-            snprintf(text, sizeof(text), "Waiting %ld seconds...", seconds);
-            console_emit_line(c, text);
-            return 0;
-        }
+    if (console_timer_add(c, monoclock_ms() + seconds * 1000, argv[1]) < 0) {
+        console_emit_error(c, "timer: too many timers running");
+        return 1;
     }
-    console_emit_error(c, "timer: too many timers running");
-    return 1;
+    snprintf(text, sizeof(text), "Waiting %ld seconds...", seconds);
+    console_emit_line(c, text);
+    return 0;
 }
 
 static int cmd_info(struct console *c, char **argv, int argc, const char *raw)
 {
-    long long seconds = (console_now_ms() - c->started) / 1000;
+    long long seconds = (monoclock_ms() - c->started) / 1000;
     char text[256];
 
-    (void)argv;
-    (void)argc;
-    (void)raw;
+    (void)argv, (void)argc, (void)raw; /* the table's shape, unused */
     snprintf(text, sizeof(text), "Username: %s, terminal type: %s",
              c->user[0] ? c->user : "(none)",
              c->term[0] ? c->term : "(unknown)");
@@ -246,9 +246,7 @@ static int cmd_history(struct console *c, char **argv, int argc,
 {
     char number[16];
 
-    (void)argv;
-    (void)argc;
-    (void)raw;
+    (void)argv, (void)argc, (void)raw; /* the table's shape, unused */
     for (int i = 0; i < c->history_count; i++) {
         snprintf(number, sizeof(number), "%5d  ", i + 1);
         console_emit_str(c, number);
@@ -259,9 +257,7 @@ static int cmd_history(struct console *c, char **argv, int argc,
 
 static int cmd_bye(struct console *c, char **argv, int argc, const char *raw)
 {
-    (void)argv;
-    (void)argc;
-    (void)raw;
+    (void)argv, (void)argc, (void)raw; /* the table's shape, unused */
     console_emit_line(c, "Goodbye");
     c->mode = MODE_OVER;
     return 0;

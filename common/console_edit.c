@@ -6,18 +6,29 @@
  * (character mode), draws the change with as few bytes as it can: the
  * rest of the line after the cursor, then ESC [ n D to step back.  The
  * history the arrows walk is kept here too.  Next: console_commands.c.
+ *
+ * The line is UTF-8, as terminals send it: "é" is the two bytes C3 A9 but
+ * one column.  Backspace, Delete and the arrows take a whole character,
+ * and steps back count columns, not bytes (one per character: the wide
+ * characters of East Asian scripts would need wcwidth() and a locale).
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/console.h"
 #include "common/console_internal.h"
 
+static size_t char_length(unsigned char lead);
+static size_t char_before(const struct console *c, size_t at);
+static size_t char_after(const struct console *c, size_t at);
 static void redraw(struct console *c);
 
-/* Type CH at the cursor. */
+/* Type CH at the cursor; a character shows once all its bytes are in. */
 void console_insert_byte(struct console *c, char ch)
 {
+    size_t start;
+
     if (c->len == CONSOLE_LINE_MAX) {
         c->overflow = 1;
         return;
@@ -25,34 +36,45 @@ void console_insert_byte(struct console *c, char ch)
     memmove(c->line + c->cursor + 1, c->line + c->cursor, c->len - c->cursor);
     c->line[c->cursor++] = ch;
     c->len++;
-    if (!console_echoes(c)) {
+    start = char_before(c, c->cursor);
+    if (!console_echoes(c) ||
+        c->cursor - start < char_length((unsigned char)c->line[start])) {
         return;
     }
-    console_emit(c, c->line + c->cursor - 1, c->len - c->cursor + 1);
-    console_emit_left(c, c->len - c->cursor);
+    while (start > 0) { /* lead bytes cut short (not UTF-8) show now */
+        size_t cut = char_before(c, start);
+        if (start - cut >= char_length((unsigned char)c->line[cut])) {
+            break;
+        }
+        start = cut;
+    }
+    console_emit(c, c->line + start, c->len - start);
+    console_emit_left(c,
+                      console_columns(c->line + c->cursor, c->len - c->cursor));
 }
 
-/* Backspace (or Delete, FORWARD): remove one byte and redraw the rest. */
+/* Backspace (or Delete, FORWARD): remove a character, redraw the rest. */
 void console_erase_back(struct console *c, int forward)
 {
-    size_t at = forward ? c->cursor : c->cursor - 1;
+    size_t from, to;
 
     if ((forward && c->cursor == c->len) || (!forward && c->cursor == 0)) {
         return;
     }
-    memmove(c->line + at, c->line + at + 1, c->len - at - 1);
-    c->len--;
+    from = forward ? c->cursor : char_before(c, c->cursor);
+    to = forward ? char_after(c, c->cursor) : c->cursor;
+    memmove(c->line + from, c->line + to, c->len - to);
+    c->len -= to - from;
+    c->cursor = from;
     if (!console_echoes(c)) {
-        c->cursor = at;
         return;
     }
     if (!forward) {
         console_emit_str(c, "\b");
     }
-    c->cursor = at;
-    console_emit(c, c->line + at, c->len - at);
+    console_emit(c, c->line + from, c->len - from);
     console_emit_str(c, " ");
-    console_emit_left(c, c->len - at + 1);
+    console_emit_left(c, console_columns(c->line + from, c->len - from) + 1);
 }
 
 /* Ctrl-U: forget the whole line. */
@@ -95,7 +117,7 @@ void console_interrupt(struct console *c)
 void console_move_cursor(struct console *c, size_t to)
 {
     if (console_echoes(c) && to < c->cursor) {
-        console_emit_left(c, c->cursor - to);
+        console_emit_left(c, console_columns(c->line + to, c->cursor - to));
     } else if (console_echoes(c) && to > c->cursor) {
         console_emit(c, c->line + c->cursor, to - c->cursor);
     }
@@ -144,6 +166,77 @@ void console_remember(struct console *c, const char *text)
     c->history[c->history_count++] = copy;
 }
 
+/* ESC [ or ESC O, parameters, a final byte: the arrow and edit keys. */
+void console_feed_escape(struct console *c, unsigned char ch)
+{
+    if (c->esc_state == 1) {
+        c->esc_state = (ch == '[' || ch == 'O') ? 2 : 0;
+        return;
+    }
+    if ((isdigit(ch) || ch == ';') && c->esc_len < ESC_MAX) {
+        c->esc[c->esc_len++] = (char)ch;
+        return;
+    }
+    c->esc[c->esc_len] = '\0';
+    c->esc_state = 0;
+    if (ch == 'A' || ch == 'B') {
+        console_walk_history(c, ch == 'A' ? -1 : 1);
+    } else if (ch == 'C' && c->cursor < c->len) {
+        console_move_cursor(c, char_after(c, c->cursor));
+    } else if (ch == 'D' && c->cursor > 0) {
+        console_move_cursor(c, char_before(c, c->cursor));
+    } else if (ch == 'H' ||
+               (ch == '~' && c->esc_len == 1 && strchr("17", c->esc[0]))) {
+        console_move_cursor(c, 0);
+    } else if (ch == 'F' ||
+               (ch == '~' && c->esc_len == 1 && strchr("48", c->esc[0]))) {
+        console_move_cursor(c, c->len);
+    } else if (ch == '~' && c->esc_len == 1 && c->esc[0] == '3') {
+        console_erase_back(c, 1);
+    }
+}
+
+/* How many bytes the UTF-8 character that LEAD starts has (RFC 3629). */
+static size_t char_length(unsigned char lead)
+{
+    if (lead >= 0xf0) {
+        return 4;
+    }
+    if (lead >= 0xe0) {
+        return 3;
+    }
+    return lead >= 0xc0 ? 2 : 1;
+}
+
+/* Where the character ending at AT starts; a stray byte is one alone. */
+static size_t char_before(const struct console *c, size_t at)
+{
+    size_t start = at - 1;
+
+    while (start > 0 && at - start < 4 &&
+           ((unsigned char)c->line[start] & 0xc0) == 0x80) {
+        start--;
+    }
+    if (((unsigned char)c->line[start] & 0xc0) != 0x80 &&
+        char_length((unsigned char)c->line[start]) >= at - start) {
+        return start;
+    }
+    return at - 1;
+}
+
+/* Where the character starting at AT ends. */
+static size_t char_after(const struct console *c, size_t at)
+{
+    size_t end = at + 1;
+    size_t length = char_length((unsigned char)c->line[at]);
+
+    while (end < c->len && end - at < length &&
+           ((unsigned char)c->line[end] & 0xc0) == 0x80) {
+        end++;
+    }
+    return end;
+}
+
 /* Draw the prompt and the line again, the cursor where it was. */
 static void redraw(struct console *c)
 {
@@ -154,5 +247,6 @@ static void redraw(struct console *c)
     console_emit_str(c, c->pending ? CONTINUE_TEXT : c->prompt);
     console_emit(c, c->line, c->len);
     console_emit_str(c, "\x1b[K");
-    console_emit_left(c, c->len - c->cursor);
+    console_emit_left(c,
+                      console_columns(c->line + c->cursor, c->len - c->cursor));
 }

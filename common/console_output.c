@@ -9,7 +9,6 @@
  * Next: console_split.c.
  */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "common/console.h"
@@ -36,7 +35,8 @@ void console_message(struct console *c, const char *text)
         console_show_prompt(c);
         if (console_echoes(c)) {
             console_emit(c, c->line, c->len);
-            console_emit_left(c, c->len - c->cursor);
+            console_emit_left(
+                c, console_columns(c->line + c->cursor, c->len - c->cursor));
         }
     }
     console_flush(c);
@@ -57,24 +57,19 @@ int console_echoes(const struct console *c)
 /* Append N bytes to the output that console_flush() hands over. */
 void console_emit(struct console *c, const char *s, size_t n)
 {
-    if (n == 0) {
-        return;
+    /* Out of memory: the user misses some output, nothing worse. */
+    (void)bytebuf_append(&c->out, s, n, 0);
+}
+
+/* The columns N bytes of UTF-8 take: one for each but continuation bytes. */
+size_t console_columns(const char *s, size_t n)
+{
+    size_t columns = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        columns += ((unsigned char)s[i] & 0xc0) != 0x80;
     }
-    if (c->out_len + n > c->out_cap) {
-        size_t cap = c->out_cap ? c->out_cap : 256;
-        char *grown;
-        while (cap < c->out_len + n) {
-            cap *= 2;
-        }
-        grown = realloc(c->out, cap);
-        if (grown == NULL) {
-            return; /* the user misses some output, nothing worse */
-        }
-        c->out = grown;
-        c->out_cap = cap;
-    }
-    memcpy(c->out + c->out_len, s, n);
-    c->out_len += n;
+    return columns;
 }
 
 void console_emit_str(struct console *c, const char *s)
@@ -120,14 +115,12 @@ void console_emit_left(struct console *c, size_t n)
 /* Hand the output gathered so far to the transport, in one write. */
 void console_flush(struct console *c)
 {
-    size_t n = c->out_len;
+    struct bytebuf out = c->out; /* taken first: io->write may emit more */
 
-    c->out_len = 0;
-    if (n > 0) {
-        c->io.write(c->io.ctx, c->out, n);
+    c->out = (struct bytebuf){0};
+    if (out.len > 0) {
+        c->io.write(c->io.ctx, out.data, out.len);
     }
     /* An idle session keeps no output buffer: its memory stays small. */
-    free(c->out);
-    c->out = NULL;
-    c->out_cap = 0;
+    bytebuf_free(&out);
 }

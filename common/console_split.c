@@ -20,15 +20,23 @@ struct splitter {
     char quote; /* ' or " while inside quotes, else 0 */
 };
 
-/* Finish WORD as the next entry of *WORDS; 0 or -1. */
+/*
+ * Finish WORD as the next entry of *WORDS; 0 or -1.  The array doubles
+ * when COUNT + 1 reaches a power of two (it has room for COUNT words and
+ * the NULL until then), so a line of many words copies no more than twice.
+ */
 static int add_word(char ***words, int *count, const char *word, size_t len)
 {
-    char **grown = realloc(*words, (*count + 2) * sizeof(**words));
+    size_t used = (size_t)*count + 1;
+    char **grown = *words;
 
-    if (grown == NULL) {
-        return -1;
+    if ((used & (used - 1)) == 0) {
+        grown = realloc(*words, 2 * used * sizeof(**words));
+        if (grown == NULL) {
+            return -1;
+        }
+        *words = grown;
     }
-    *words = grown;
     grown[*count] = strndup(word, len);
     if (grown[*count] == NULL) {
         return -1;
@@ -82,6 +90,17 @@ static size_t take_char(struct splitter *sp, const char *line, size_t i)
     return i + 1;
 }
 
+/* A blank ends the word being built, if there is one; 0 or -1. */
+static int end_word(struct splitter *sp, char ***words, int *count)
+{
+    if (sp->in_word && add_word(words, count, sp->word, sp->len) == -1) {
+        return -1;
+    }
+    sp->in_word = 0;
+    sp->len = 0;
+    return 0;
+}
+
 int console_split(const char *line, char ***words, int *count)
 {
     size_t n = strlen(line);
@@ -103,11 +122,9 @@ int console_split(const char *line, char ***words, int *count)
             i = take_char(&sp, line, i);
             continue;
         }
-        if (sp.in_word && add_word(words, count, sp.word, sp.len) == -1) {
+        if (end_word(&sp, words, count) == -1) {
             goto out;
         }
-        sp.in_word = 0;
-        sp.len = 0;
         i++;
     }
     if (sp.quote != 0) {

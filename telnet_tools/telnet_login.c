@@ -21,10 +21,10 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "common/cli.h"
 #include "common/prompt.h"
+#include "telnet_tools/tn_args.h"
 #include "telnet_tools/tn_session.h"
 
 #define USAGE                                                                  \
@@ -87,6 +87,46 @@ out:
     return status;
 }
 
+/*
+ * The book's conversation: "login:", USER, "assword:" (the server may say
+ * "password:" or "Password:"), the password, then either the shell prompt
+ * or "Login incorrect".  An exit status.
+ */
+static int log_in(struct tn_session *session, const struct options *opt,
+                  const char *password)
+{
+    static const char *const after_password[] = {"Login incorrect",
+                                                 SHELL_PROMPT};
+    if (tn_read_until(session, "login:", opt->timeout_ms) < 0 ||
+        tn_write_line(session, opt->user) < 0 ||
+        tn_read_until(session, "assword:", opt->timeout_ms) < 0 ||
+        tn_write_line(session, password) < 0) {
+        return tn_exit_for(errno);
+    }
+    int which = tn_expect(session, after_password, 2, opt->timeout_ms, NULL);
+    if (which < 0) {
+        return tn_exit_for(errno);
+    }
+    if (which == 0) {
+        fprintf(stderr, "Username and password failed - giving up\n");
+        return CLI_EXIT_FAILURE;
+    }
+    return CLI_EXIT_OK;
+}
+
+/*
+ * Type COMMAND at the prompt and print what comes back: the shell echoes
+ * the line, runs it, and with "exec" the server closes when it ends.
+ */
+static int run_command(struct tn_session *session, const struct options *opt)
+{
+    if (tn_write_line(session, opt->command) < 0 ||
+        tn_read_all(session, stdout, opt->timeout_ms) < 0) {
+        return tn_exit_for(errno);
+    }
+    return CLI_EXIT_OK;
+}
+
 /* Options and HOST USER; -1 means go on, otherwise the exit status. */
 static int parse_options(int argc, char **argv, struct options *opt)
 {
@@ -136,17 +176,8 @@ static int parse_options(int argc, char **argv, struct options *opt)
             return CLI_EXIT_USAGE;
         }
     }
-    int used =
-        cli_host_user(argc - optind, argv + optind, 0, &opt->host, &opt->user);
-    if (used >= 0 && optind + used < argc) {
-        warnx("unexpected argument '%s'", argv[optind + used]);
-    }
-    if (used < 0 || optind + used != argc) {
-        cli_print_usage_error(USAGE);
-        return CLI_EXIT_USAGE;
-    }
-    if (strpbrk(opt->user, "\r\n") != NULL) {
-        warnx("USER must be one line");
+    if (tn_args_host_user(argc, argv, optind, 0, USAGE, &opt->host,
+                          &opt->user) < 0) {
         return CLI_EXIT_USAGE;
     }
     return -1;
@@ -173,44 +204,4 @@ static void print_help(void)
            USAGE, DEFAULT_PORT, DEFAULT_COMMAND, DEFAULT_TIMEOUT);
     cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_CLOSED);
     puts("  (1 also when the server says \"Login incorrect\")");
-}
-
-/*
- * The book's conversation: "login:", USER, "assword:" (the server may say
- * "password:" or "Password:"), the password, then either the shell prompt
- * or "Login incorrect".  An exit status.
- */
-static int log_in(struct tn_session *session, const struct options *opt,
-                  const char *password)
-{
-    static const char *const after_password[] = {"Login incorrect",
-                                                 SHELL_PROMPT};
-    if (tn_read_until(session, "login:", opt->timeout_ms) < 0 ||
-        tn_write_line(session, opt->user) < 0 ||
-        tn_read_until(session, "assword:", opt->timeout_ms) < 0 ||
-        tn_write_line(session, password) < 0) {
-        return tn_exit_for(errno);
-    }
-    int which = tn_expect(session, after_password, 2, opt->timeout_ms, NULL);
-    if (which < 0) {
-        return tn_exit_for(errno);
-    }
-    if (which == 0) {
-        fprintf(stderr, "Username and password failed - giving up\n");
-        return CLI_EXIT_FAILURE;
-    }
-    return CLI_EXIT_OK;
-}
-
-/*
- * Type COMMAND at the prompt and print what comes back: the shell echoes
- * the line, runs it, and with "exec" the server closes when it ends.
- */
-static int run_command(struct tn_session *session, const struct options *opt)
-{
-    if (tn_write_line(session, opt->command) < 0 ||
-        tn_read_all(session, stdout, opt->timeout_ms) < 0) {
-        return tn_exit_for(errno);
-    }
-    return CLI_EXIT_OK;
 }

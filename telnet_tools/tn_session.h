@@ -3,7 +3,8 @@
  * tn_session: a Telnet client session over libtelnet, the part of Python's
  * telnetlib that the book's telnet_login.py and telnet_codes.py use: open,
  * read_until, expect, write, read_all, an option-negotiation callback and
- * a debug switch.
+ * a debug switch.  tn_session.c is the API; tn_wire.c and tn_show.c its
+ * plumbing.
  *
  * Text is read and written as the Network Virtual Terminal of RFC 854 has
  * it: an end of line is CR LF on the wire and "\n" here; a bare CR is
@@ -102,6 +103,15 @@ ssize_t tn_read_some(struct tn_session *session, char *buf, size_t size,
  * ETIMEDOUT if it stays silent for IDLE_MS (< 0: wait forever).
  */
 int tn_read_all(struct tn_session *session, FILE *out, int idle_ms);
+
+/*
+ * Copy text to OUT until the server is quiet for QUIET_MS, MAX bytes have
+ * come, or it closes the connection: 0.  TIMEOUT_MS (< 0: none) bounds the
+ * whole, so a server that never falls quiet fails with ETIMEDOUT; QUIET_MS
+ * is at most half of it, so that a quiet server can end in time.
+ */
+int tn_read_screen(struct tn_session *session, FILE *out, size_t max,
+                   int quiet_ms, int timeout_ms);
 
 /* Send LEN bytes of text as NVT ("\n" as CR LF, IAC doubled); 0 or -1. */
 int tn_write(struct tn_session *session, const char *text, size_t len);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * libFuzzer target: arbitrary typed bytes through common/console (line
- * editor, parser, command table), in character mode or line mode, and the
- * same bytes through console_split as one line.
+ * editor, parser, command table), in character mode or line mode, with
+ * exec or without, and the same bytes through console_split as one line.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -29,6 +29,13 @@ static void answer(void *ctx, const char *line)
     (void)strlen(line);
 }
 
+/* exec, as a server that has it: taken, and nothing run. */
+static int exec_nothing(void *ctx, const char *command)
+{
+    (void)ctx;
+    return command[0] == 'x' ? -1 : 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t total = 0;
@@ -41,6 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size == 0) {
         return 0;
     }
+    io.exec = data[0] & 16 ? exec_nothing : NULL; /* help lists it, or not */
     c = console_new(&io);
     if (c == NULL) {
         return 0;

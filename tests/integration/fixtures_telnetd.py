@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""A real Telnet server for the tests: GNU inetutils telnetd under inetd.
+"""Real Telnet servers for the tests: GNU inetutils telnetd under inetd,
+and BusyBox telnetd (the `busybox_telnetd` fixture, below).
 
 inetutils-inetd listens on 127.0.0.1 and a free port, with its own
 inetd.conf in a temporary directory, and starts one telnetd per
@@ -116,3 +117,63 @@ def telnetd(tmp_path_factory):
 def start_telnetd(directory):
     """The shared telnetd's recipe, for make demo."""
     return Telnetd(directory).start()
+
+
+BUSYBOX = "/usr/bin/busybox"
+
+
+class BusyboxTelnetd:
+    """BusyBox telnetd on 127.0.0.1:PORT, in the foreground, with the same
+    test LOGIN as Telnetd (`telnetd -l LOGIN`) and an issue file of its
+    own.  Its environment is made here: BusyBox never asks the client's
+    terminal type, so the shell gets TERM from telnetd itself."""
+
+    TERM = "busybox-env"
+    ISSUE = "BusyBox telnetd for shellwire\n"
+
+    def __init__(self, directory, user="brandon"):
+        self.dir = Path(directory)
+        self.host = "127.0.0.1"
+        self.user = user
+        self.password = secrets.token_hex(8)
+        self.home = self.dir / "home"
+        self.login = self.dir / "login.sh"
+        self.issue = self.dir / "issue"
+        self.log = self.dir / "telnetd.log"
+        self.proc = None
+        self.port = None
+
+    def start(self, attempts=5):
+        self.home.mkdir(parents=True, exist_ok=True)
+        self.login.write_text(LOGIN_SCRIPT.format(
+            user=self.user, password=self.password, home=self.home,
+            linger=0.2))
+        self.login.chmod(0o700)
+        self.issue.write_text(self.ISSUE)
+        env = {"PATH": "/usr/bin:/bin", "TERM": self.TERM}
+        for _ in range(attempts):
+            self.port = free_port()
+            self.proc = subprocess.Popen(
+                [BUSYBOX, "telnetd", "-F", "-p", str(self.port), "-b",
+                 self.host, "-l", str(self.login), "-f", str(self.issue)],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                stderr=open(self.log, "ab"), env=env)
+            try:
+                wait_for_port(self.port, self.proc)
+                return self
+            except (RuntimeError, TimeoutError):
+                stop_process(self.proc)
+        raise RuntimeError("busybox telnetd would not start:\n" +
+                           self.log.read_text())
+
+    def stop(self):
+        if self.proc is not None:
+            stop_process(self.proc)
+
+
+@pytest.fixture(scope="session")
+def busybox_telnetd(tmp_path_factory):
+    """BusyBox telnetd with the test login, started once for the run."""
+    server = BusyboxTelnetd(tmp_path_factory.mktemp("busybox")).start()
+    yield server
+    server.stop()

@@ -11,6 +11,7 @@ import re
 import socket
 import subprocess
 import threading
+import time
 from pathlib import Path
 
 import pexpect
@@ -413,6 +414,45 @@ def test_endless_subnegotiation_is_dropped():
     assert text(result) == (
         "", 'telnet_login: waiting for "assword:": timed out after 2 s\n')
     assert result.returncode == 5
+
+
+class DrippingServer:
+    """Accept one connection and send one byte a second, never falling quiet."""
+
+    def __init__(self):
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.done = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        conn, _ = self.listener.accept()
+        try:
+            while True:
+                conn.send(b".")
+                if self.done.wait(1.0):
+                    break
+        except OSError:
+            pass  # the client left, as it should
+        conn.close()
+        self.listener.close()
+
+    def stop(self):
+        self.done.set()
+
+
+def test_no_login_time_out_bounds_a_dripping_server():
+    """-t bounds --no-login as a whole: no trickle of bytes extends it."""
+    server = DrippingServer()
+    started = time.monotonic()
+    result = run([program("telnet_codes"), "--no-login", "-t", "3", "-p",
+                  str(server.port), "127.0.0.1"], timeout=15)
+    elapsed = time.monotonic() - started
+    server.stop()
+    assert (result.returncode, result.stdout[:3]) == (5, b"...")
+    assert result.stderr == (b"telnet_codes: waiting for 1.5 s of silence: "
+                             b"timed out after 3 s\n")
+    assert 2.5 < elapsed < 6
 
 
 # --- byte scripts: tests/data/telnet_codes/NAME.input -> NAME.trace ------------

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "common/console.h"
+#include "common/monoclock.h"
 
 /* What the console wrote, and what it handed to the callbacks. */
 struct capture {
@@ -112,6 +113,27 @@ static void split_quotes_and_escapes(void **state)
     check_split("echo 'open", 1, 0, NULL);
     check_split("echo \\", 1, 0, NULL);
     check_split("echo \"a\\", 1, 0, NULL);
+}
+
+/* Many words: the array grows past every power of two, NULL-terminated. */
+static void split_many_words(void **state)
+{
+    static char line[2 * 5000];
+    char **words;
+    int count;
+
+    (void)state;
+    for (size_t i = 0; i < 5000; i++) {
+        memcpy(line + 2 * i, i % 2 ? "b " : "a ", 2);
+    }
+    line[sizeof(line) - 1] = '\0';
+    assert_int_equal(console_split(line, &words, &count), 0);
+    assert_int_equal(count, 5000);
+    assert_string_equal(words[0], "a");
+    assert_string_equal(words[4095], "b");
+    assert_string_equal(words[4999], "b");
+    assert_null(words[5000]);
+    console_free_words(words);
 }
 
 static void echo_in_character_mode(void **state)
@@ -238,6 +260,59 @@ static void help_hides_hidden_commands(void **state)
     console_free(c);
 }
 
+/* Without io->exec, help lists no exec: it would only say it cannot. */
+static void help_lists_only_what_runs(void **state)
+{
+    struct capture cap;
+    struct console_io io = {&cap, capture_write, capture_line, NULL};
+    struct console *c = open_console(&cap, 0);
+
+    (void)state;
+    type(c, "help\r");
+    assert_non_null(strstr(cap.out, "\r\nexec <command> - Run a shell"));
+    console_free(c);
+    memset(&cap, 0, sizeof(cap));
+    c = console_new(&io);
+    assert_non_null(c);
+    console_start(c, NULL, "");
+    cap.len = 0;
+    type(c, "help\r");
+    assert_null(strstr(cap.out, "exec"));
+    assert_non_null(strstr(cap.out, "\r\nlogout - Exit the command shell.\r\n"
+                                    "shellwire$ "));
+    cap.len = 0;
+    type(c, "help exec\r");
+    assert_string_equal(cap.out, "help: no command 'exec'\r\nshellwire$ ");
+    assert_int_equal(console_last_status(c), 1);
+    console_free(c);
+}
+
+/* Backspace erases a whole UTF-8 character, on the screen and in the line. */
+static void backspace_erases_a_character(void **state)
+{
+    struct capture cap;
+    struct console *c = open_console(&cap, 1);
+
+    (void)state;
+    type(c, "echo n\xc3\xa9\x7f\x7f"
+            "e!\r");
+    assert_string_equal(cap.out, "echo n\xc3\xa9\b \x1b[1D\b \x1b[1De!\r\n"
+                                 "e!\r\n"
+                                 "brandon@shellwire$ ");
+    cap.len = 0;
+    /* Left moves one column over a two-byte character; Delete erases it. */
+    type(c, "echo a\xc3\xa9\x1b[Dx\x1b[3~\r");
+    assert_string_equal(cap.out, "echo a\xc3\xa9\x1b[1Dx\xc3\xa9\x1b[1D"
+                                 " \x1b[1D\r\n"
+                                 "ax\r\n"
+                                 "brandon@shellwire$ ");
+    cap.len = 0;
+    /* A lead byte with no continuation (Latin-1 é) shows with what follows. */
+    type(c, "echo \xe9x\r");
+    assert_string_equal(cap.out, "echo \xe9x\r\n\xe9x\r\nbrandon@shellwire$ ");
+    console_free(c);
+}
+
 static void errors_red_only_with_colour(void **state)
 {
     struct capture cap;
@@ -282,7 +357,7 @@ static void timer_message_redraws_the_line(void **state)
     type(c, "timer 0 \"hello world!\"\r\necho par");
     assert_non_null(strstr(cap.out, "\r\nWaiting 0 seconds...\r\n"));
     assert_true(console_deadline(c) > 0);
-    while (console_now_ms() < console_deadline(c)) {
+    while (monoclock_ms() < console_deadline(c)) {
         continue; /* the due time is at most 1 ms away */
     }
     cap.len = 0;
@@ -437,6 +512,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(split_like_seed_001),
         cmocka_unit_test(split_quotes_and_escapes),
+        cmocka_unit_test(split_many_words),
         cmocka_unit_test(echo_in_character_mode),
         cmocka_unit_test(line_mode_does_not_echo),
         cmocka_unit_test(every_line_end),
@@ -444,6 +520,8 @@ int main(void)
         cmocka_unit_test(editing_keys),
         cmocka_unit_test(history_and_arrows),
         cmocka_unit_test(help_hides_hidden_commands),
+        cmocka_unit_test(help_lists_only_what_runs),
+        cmocka_unit_test(backspace_erases_a_character),
         cmocka_unit_test(errors_red_only_with_colour),
         cmocka_unit_test(info_shows_the_terminal),
         cmocka_unit_test(timer_message_redraws_the_line),

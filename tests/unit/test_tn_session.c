@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Unit tests for common/tn_session: canned server bytes go into one end of
- * a socketpair, the session reads the other end (tn_attach), and what it
+ * Unit tests for telnet_tools/tn_session: canned server bytes go into one end
+ * of a socketpair, the session reads the other end (tn_attach), and what it
  * answers is read back byte for byte.  Sequences are cut across reads by
  * letting the session read (and time out) between two writes.
  */
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <setjmp.h>
@@ -16,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -214,6 +216,18 @@ static void server_closing_early(void **state)
     read_text(p, "bye\r"); /* a CR at the end is text */
 }
 
+/* Nothing but the close: no text, and no text buffer was ever made. */
+static void close_before_any_text(void **state)
+{
+    struct pair *p = *state;
+    char buf[16];
+    close(p->server);
+    p->server = -1;
+    assert_int_equal(tn_read_some(p->session, buf, sizeof buf, WAIT_MS), 0);
+    assert_int_equal(tn_read_until(p->session, "login:", WAIT_MS), -1);
+    assert_int_equal(errno, ECONNRESET);
+}
+
 static void read_all_until_close(void **state)
 {
     struct pair *p = *state;
@@ -281,6 +295,67 @@ static void debug_shows_every_event(void **state)
     free(out);
 }
 
+/* tn_read_screen's output so far, from a memstream. */
+static char *read_screen(struct pair *p, size_t max, int quiet_ms,
+                         int timeout_ms, int want)
+{
+    char *out = NULL;
+    size_t size = 0;
+    FILE *f = open_memstream(&out, &size);
+    assert_non_null(f);
+    assert_int_equal(tn_read_screen(p->session, f, max, quiet_ms, timeout_ms),
+                     want);
+    assert_int_equal(fclose(f), 0);
+    return out;
+}
+
+static void screen_ends_at_quiet_or_max(void **state)
+{
+    struct pair *p = *state;
+    serve(p, "Welcome\r\nlogin: ", 17);
+    char *out = read_screen(p, 8192, QUIET_MS, WAIT_MS, 0);
+    assert_string_equal(out, "Welcome\nlogin: ");
+    free(out);
+    serve(p, "0123456789", 10);
+    out = read_screen(p, 4, QUIET_MS, WAIT_MS, 0);
+    assert_string_equal(out, "0123");
+    free(out);
+    close(p->server);
+    p->server = -1;
+    out = read_screen(p, 8192, WAIT_MS, WAIT_MS, 0); /* closed: the rest */
+    assert_string_equal(out, "456789");
+    free(out);
+}
+
+/* A server that never falls quiet: the deadline holds, not the drip. */
+static void screen_time_out_bounds_a_drip(void **state)
+{
+    struct pair *p = *state;
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        for (int i = 0; i < 40; i++) { /* a byte each 20 ms, for 0.8 s */
+            if (write(p->server, ".", 1) != 1) {
+                _exit(1);
+            }
+            nanosleep(&(struct timespec){.tv_nsec = 20000000}, NULL);
+        }
+        _exit(0);
+    }
+    struct timespec start, end;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    char *out = read_screen(p, 8192, 100, 300, -1);
+    clock_gettime(CLOCK_MONOTONIC, &end);
+    assert_int_equal(errno, ETIMEDOUT);
+    long ms = (end.tv_sec - start.tv_sec) * 1000 +
+              (end.tv_nsec - start.tv_nsec) / 1000000;
+    assert_true(ms >= 250 && ms < 700);
+    assert_true(strlen(out) >= 5);
+    free(out);
+    int status;
+    assert_int_equal(waitpid(child, &status, 0), child);
+}
+
 static void exit_statuses(void **state)
 {
     (void)state;
@@ -308,6 +383,8 @@ int main(void)
                                         tear_down),
         cmocka_unit_test_setup_teardown(server_closing_early, set_up,
                                         tear_down),
+        cmocka_unit_test_setup_teardown(close_before_any_text, set_up,
+                                        tear_down),
         cmocka_unit_test_setup_teardown(read_all_until_close, set_up,
                                         tear_down),
         cmocka_unit_test_setup_teardown(endless_text_is_bounded, set_up,
@@ -317,6 +394,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(unasked_compression_is_an_error, set_up,
                                         tear_down),
         cmocka_unit_test_setup_teardown(debug_shows_every_event, set_up,
+                                        tear_down),
+        cmocka_unit_test_setup_teardown(screen_ends_at_quiet_or_max, set_up,
+                                        tear_down),
+        cmocka_unit_test_setup_teardown(screen_time_out_bounds_a_drip, set_up,
                                         tear_down),
         cmocka_unit_test(exit_statuses),
     };
