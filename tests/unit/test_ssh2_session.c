@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Unit tests for ssh_tools/ssh2_session's pure parts: known_hosts names and lines
- * (plain, hashed, [host]:port, changed), fingerprints and pins, the
+ * Unit tests for ssh_tools/ssh2_session's pure parts: known_hosts names and
+ * lines (plain, hashed, [host]:port, changed), fingerprints and pins, the
  * host-key preference, and passphrase detection.  The key is a real
  * ed25519 public key made with ssh-keygen; its fingerprints are what
  * `ssh-keygen -l` and `ssh-keygen -E md5 -l` printed for it.
@@ -60,7 +60,7 @@ static int check(const char *text, const char *name, long *line)
     *line = 0;
     int rc =
         ssh2_check_known_hosts(session, path, name, (const char *)key,
-                                sizeof key, LIBSSH2_HOSTKEY_TYPE_ED25519, line);
+                               sizeof key, LIBSSH2_HOSTKEY_TYPE_ED25519, line);
     libssh2_session_free(session);
     unlink(path);
     return rc;
@@ -200,7 +200,7 @@ static void known_types_and_preference(void **state)
     /* The types known for the host come first. */
     assert_int_equal(
         ssh2_hostkey_preference(1u << LIBSSH2_HOSTKEY_TYPE_ECDSA_384, methods,
-                                 sizeof methods),
+                                sizeof methods),
         0);
     assert_string_equal(methods, "ecdsa-sha2-nistp384,ssh-ed25519,"
                                  "ecdsa-sha2-nistp256,ecdsa-sha2-nistp521,"
@@ -225,17 +225,17 @@ static void passphrase_detection(void **state)
     /* OpenSSH format: the cipher name after "openssh-key-v1\0". */
     assert_false(
         ssh2_key_text_encrypted("-----BEGIN OPENSSH PRIVATE KEY-----\n"
-                                 "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAA"
-                                 "AAAAAABAAAAMwAAAAtzc2\n"));
+                                "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAA"
+                                "AAAAAABAAAAMwAAAAtzc2\n"));
     assert_true(ssh2_key_text_encrypted(
         "-----BEGIN OPENSSH PRIVATE KEY-----\n"
         "b3BlbnNzaC1rZXktdjEAAAAACmFlczI1Ni1jdHIAAAAGYmNyeXB0AAAAGAAAABD\n"));
     assert_true(ssh2_key_text_encrypted("-----BEGIN RSA PRIVATE KEY-----\n"
-                                         "Proc-Type: 4,ENCRYPTED\n"));
+                                        "Proc-Type: 4,ENCRYPTED\n"));
     assert_true(
         ssh2_key_text_encrypted("-----BEGIN ENCRYPTED PRIVATE KEY-----\n"));
     assert_false(ssh2_key_text_encrypted("-----BEGIN RSA PRIVATE KEY-----\n"
-                                          "MIIEowIBAAKCAQEA\n"));
+                                         "MIIEowIBAAKCAQEA\n"));
     assert_false(ssh2_key_text_encrypted(""));
 }
 
