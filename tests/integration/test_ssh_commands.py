@@ -459,15 +459,6 @@ def test_no_shared_cipher_is_named_with_the_servers_offer(make_sshd):
         "matching cipher found. Their offer: chacha20-poly1305@openssh.com\n")
 
 
-def test_exit_status_sent_after_eof_is_not_lost(client):
-    # sshd sends EOF when the command closes its output, and exit-status
-    # when it exits, half a second later (RFC 4254 6.10 allows it).
-    result = client.run("ssh_commands", "127.0.0.1", client.server.user,
-                        "exec >&- 2>&-; sleep 0.5; exit 3", "echo x; exit 4")
-    assert lines(result) == ['""', "exit status: 3", '"x\\n"',
-                             "exit status: 4"]
-    assert result.returncode == 1
-
 
 def test_silent_server_times_out_and_closing_server_is_closed(client):
     import socket
