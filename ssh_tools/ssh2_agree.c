@@ -84,8 +84,11 @@ void ssh2_no_match_line(int index, const char *offer, char *buf, size_t size)
 int ssh2_explain_no_match(LIBSSH2_SESSION *session,
                           const struct bytebuf *opening, char *buf, size_t size)
 {
+    if (opening->data == NULL) {
+        return -1; /* nothing came */
+    }
     const char *p = opening->data, *end = p + opening->len;
-    while (p != NULL && p < end && (end - p < 4 || memcmp(p, "SSH-", 4))) {
+    while (p != NULL && p < end && (end - p < 4 || memcmp(p, "SSH-", 4) != 0)) {
         p = memchr(p, '\n', (size_t)(end - p));
         p = p != NULL ? p + 1 : NULL;
     }
