@@ -106,10 +106,10 @@ out:
 static int open_shell(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel)
 {
     if (libssh2_channel_request_pty(channel, TERMINAL_TYPE) != 0) {
-        return ssh2_fail(ssh->session, "asking for a pseudo-terminal");
+        return ssh2_request_fail(ssh, "pty-req", 0);
     }
     if (libssh2_channel_shell(channel) != 0) {
-        return ssh2_fail(ssh->session, "starting the shell");
+        return ssh2_request_fail(ssh, "shell", 0);
     }
     return CLI_EXIT_OK;
 }

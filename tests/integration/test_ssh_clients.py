@@ -50,6 +50,19 @@ def test_ssh_simple_against_a_login_shell(client):
     assert "\nHello, world\r\n" in out.replace("\x1b[?2004l\r", "\n")
 
 
+def test_ssh_simple_sends_eof_so_an_echo_server_ends(ssh_echo_server):
+    """Our ssh_server --mode echo answers what it got and ends at EOF; it
+    never ends the shell otherwise (until its 600 s idle time-out).  The
+    Paramiko shell that ignores EOF is in test_interop_ssh_clients.py."""
+    server = ssh_echo_server.server
+    started = time.monotonic()
+    result = Client(server).run("ssh_simple", "--timeout", "5", "127.0.0.1",
+                                "alice", timeout=60)
+    assert result.stdout == b"echo: 'echo Hello, world\\nexit\\n'\r\n"
+    assert result.returncode == 0, error(result)
+    assert time.monotonic() - started < 10
+
+
 def test_ssh_simple_takes_no_command(client):
     result = client.run("ssh_simple", "127.0.0.1", "root", "uname")
     assert result.returncode == 2
