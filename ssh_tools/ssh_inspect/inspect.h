@@ -44,6 +44,7 @@ struct inspection {
     long changed_line;  /* the known_hosts line that disagrees, or 0 */
     char *auth_methods; /* comma-separated, from the server */
     int auth_none_accepted;
+    int unmatched; /* 1 + the KEXINIT list with nothing in common, or 0 */
 };
 
 /* clear.c: step 1, the identification and KEXINIT over a plain socket. */

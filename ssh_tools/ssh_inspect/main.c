@@ -28,17 +28,21 @@
 
 #include "common/cli.h"
 #include "inspect.h"
+#include "ssh_tools/ssh2_agree.h"
 #include "ssh_tools/ssh2_session.h"
 
 #define USAGE                                                                  \
     "usage: ssh_inspect [-t SECONDS] [-p PORT] [--known-hosts FILE] "          \
     "[--json]\n                   HOST [USER]"
 #define DEFAULT_TIMEOUT_S 10
+/* Room for OpenSSH's "no matching ... found. Their offer: ..." line. */
+#define NO_MATCH_SIZE 1024
 
 static int parse_options(int argc, char **argv, struct inspection *in,
                          int *json);
 static void print_help(void);
 static int parse_operands(int argc, char **argv, struct inspection *in);
+static void say_no_match(const struct inspection *in);
 
 int main(int argc, char **argv)
 {
@@ -71,6 +75,9 @@ int main(int argc, char **argv)
         if (printed < 0 && status == CLI_EXIT_OK) {
             status = CLI_EXIT_FAILURE;
         }
+    }
+    if (status == EXIT_NO_MATCH) {
+        say_no_match(&in);
     }
     if (status == CLI_EXIT_OK && in.changed_line != 0) {
         warnx("the host key of %s is not the one in %s line %ld", in.host,
@@ -177,6 +184,16 @@ static int parse_operands(int argc, char **argv, struct inspection *in)
         in->known_hosts = in->known_hosts_default;
     }
     return -1;
+}
+
+/* Under the lists: OpenSSH's "no matching cipher found. Their offer:". */
+static void say_no_match(const struct inspection *in)
+{
+    char line[NO_MATCH_SIZE];
+    int index = in->unmatched - 1;
+    fflush(stdout);
+    ssh2_no_match_line(index, in->kex.lists[index], line, sizeof line);
+    warnx("SSH handshake with %s: %s", in->known_name, line);
 }
 
 void inspection_free(struct inspection *in)

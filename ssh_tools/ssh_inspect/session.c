@@ -27,11 +27,8 @@
 
 /* Room for every host-key method name libssh2 1.10 knows. */
 #define HOSTKEY_METHODS_SIZE 256
-/* Room for OpenSSH's "no matching ... found. Their offer: ..." line. */
-#define NO_MATCH_SIZE 1024
-
 static int handshake(struct ssh2_session *ssh, struct inspection *in);
-static int no_match(LIBSSH2_SESSION *session, const struct inspection *in);
+static int no_match(LIBSSH2_SESSION *session, struct inspection *in);
 static int prefer_known_types(LIBSSH2_SESSION *session, struct inspection *in);
 static int read_chosen(LIBSSH2_SESSION *session, struct inspection *in);
 static int read_host_key(LIBSSH2_SESSION *session, struct inspection *in);
@@ -89,11 +86,13 @@ static int handshake(struct ssh2_session *ssh, struct inspection *in)
     return ssh2_step_fail(ssh, "SSH handshake");
 }
 
-/* OpenSSH's "no matching cipher found. Their offer: ..." (EXIT_NO_MATCH). */
-static int no_match(LIBSSH2_SESSION *session, const struct inspection *in)
+/*
+ * Which of step 1's lists shares nothing with libssh2's (EXIT_NO_MATCH):
+ * main() says it after the report, under the lists it names.
+ */
+static int no_match(LIBSSH2_SESSION *session, struct inspection *in)
 {
     char *ours[SSH2_AGREED_LISTS] = {NULL};
-    char line[NO_MATCH_SIZE];
     if (ssh2_our_lists(session, ours) < 0) {
         return CLI_EXIT_FAILURE;
     }
@@ -102,8 +101,7 @@ static int no_match(LIBSSH2_SESSION *session, const struct inspection *in)
     if (index < 0) {
         return CLI_EXIT_OK; /* not that: libssh2's own words then */
     }
-    ssh2_no_match_line(index, in->kex.lists[index], line, sizeof line);
-    warnx("SSH handshake with %s: %s", in->known_name, line);
+    in->unmatched = index + 1;
     return EXIT_NO_MATCH;
 }
 

@@ -437,6 +437,12 @@ def test_nothing_in_common_is_named_after_the_lists(make_sshd):
         "matching cipher found. Their offer: chacha20-poly1305@openssh.com\n")
     assert "  encryption_algorithms_c2s  chacha20-poly1305@openssh.com\n" \
         in result.stdout.decode()
+    # On one screen the line comes after the lists it speaks of.
+    both = subprocess.run(
+        [program("ssh_inspect"), "-p", str(server.port), "--known-hosts",
+         str(server.known_hosts), "127.0.0.1"], stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, timeout=30)
+    assert both.stdout.decode().endswith(result.stderr.decode())
 
 
 def test_a_chatty_server_cannot_outlast_the_timeout_in_step_2():
