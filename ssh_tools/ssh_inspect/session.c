@@ -32,7 +32,7 @@ static int no_match(LIBSSH2_SESSION *session, struct inspection *in);
 static int prefer_known_types(LIBSSH2_SESSION *session, struct inspection *in);
 static int read_chosen(LIBSSH2_SESSION *session, struct inspection *in);
 static int read_host_key(LIBSSH2_SESSION *session, struct inspection *in);
-static int read_auth_methods(LIBSSH2_SESSION *session, struct inspection *in);
+static int read_auth_methods(struct ssh2_session *ssh, struct inspection *in);
 
 /* Connect again, with libssh2, within -t SECONDS however the server talks. */
 int inspect_session(struct inspection *in)
@@ -60,10 +60,7 @@ int inspect_session(struct inspection *in)
         status = read_host_key(ssh.session, in);
     }
     if (status == CLI_EXIT_OK && in->user != NULL) {
-        status = read_auth_methods(ssh.session, in);
-        if (status != CLI_EXIT_OK) {
-            status = ssh2_step_fail(&ssh, "authentication methods");
-        }
+        status = read_auth_methods(&ssh, in);
     }
 out:
     ssh2_close(&ssh, "inspected, thank you");
@@ -179,16 +176,16 @@ static int read_host_key(LIBSSH2_SESSION *session, struct inspection *in)
 }
 
 /* RFC 4252 section 5.2: the methods that can continue, for USER. */
-static int read_auth_methods(LIBSSH2_SESSION *session, struct inspection *in)
+static int read_auth_methods(struct ssh2_session *ssh, struct inspection *in)
 {
-    const char *list =
-        libssh2_userauth_list(session, in->user, (unsigned)strlen(in->user));
+    const char *list = libssh2_userauth_list(ssh->session, in->user,
+                                             (unsigned)strlen(in->user));
     if (list == NULL) {
-        if (libssh2_userauth_authenticated(session)) {
+        if (libssh2_userauth_authenticated(ssh->session)) {
             in->auth_none_accepted = 1; /* the server let us in as is */
             return CLI_EXIT_OK;
         }
-        return CLI_EXIT_FAILURE; /* the caller says why */
+        return ssh2_step_fail(ssh, "authentication methods");
     }
     /* Encrypted, but still the server's words: no escapes to the screen. */
     if (!kexinit_names_valid((const unsigned char *)list, strlen(list))) {
