@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * ssh2_session host keys: is this really the host we meant?  OpenSSH's
+ * ssh2_hostkey: is this really the host we meant?  OpenSSH's
  * known_hosts (plain, hashed and [host]:port entries), trust on first use,
  * a changed key refused, a pinned fingerprint (RFC 4251 4.1 leaves the
  * checking to the client; RFC 4253 8 has the server prove it holds the key).
