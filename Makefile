@@ -104,7 +104,6 @@ FUZZ_MAX_LEN ?= 65536
 BENCH_SRC  := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
-FUZZ_EXTRA_fuzz_kexinit := ssh_tools/ssh_inspect/kexinit.c
 FUZZ_EXTRA_fuzz_telnet_session := telnet_tools/telnet_server/negotiate.c \
 	telnet_tools/telnet_server/prefilter.c telnet_tools/telnet_server/login.c
 

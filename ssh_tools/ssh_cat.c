@@ -39,8 +39,8 @@ int main(int argc, char **argv)
 {
     struct ssh2_options opts;
     int next;
-    int status = ssh2_command_line(argc, argv, "ssh_cat", USAGE, print_usage,
-                                    0, &opts, &next);
+    int status = ssh2_command_line(argc, argv, "ssh_cat", USAGE, print_usage, 0,
+                                   &opts, &next);
     if (status >= 0) {
         return status; /* --help, --version or a usage error */
     }
@@ -79,8 +79,11 @@ static int echo_through_cat(struct ssh2_session *ssh)
     /* cat's stderr, if any, comes back with its output. */
     libssh2_channel_handle_extended_data2(channel,
                                           LIBSSH2_CHANNEL_EXTENDED_DATA_MERGE);
-    if (libssh2_channel_exec(channel, "cat") != 0 ||
-        libssh2_channel_write(channel, MESSAGE, strlen(MESSAGE)) < 0 ||
+    if (libssh2_channel_exec(channel, "cat") != 0) {
+        status = ssh2_request_fail(ssh, "exec", 0);
+        goto out;
+    }
+    if (libssh2_channel_write(channel, MESSAGE, strlen(MESSAGE)) < 0 ||
         libssh2_channel_send_eof(channel) != 0) {
         status = ssh2_fail(ssh->session, "talking to cat");
         goto out;
@@ -100,7 +103,7 @@ out:
     return status;
 }
 
-/* Read until the server's EOF, then close both ways (RFC 4254 5.3). */
+/* Read until the server's EOF, then its CLOSE, then ours (RFC 4254 5.3). */
 static int read_until_close(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel,
                             char *reply, size_t size, size_t *len)
 {
@@ -116,9 +119,6 @@ static int read_until_close(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel,
         warnx("cat sent back more than we sent it");
         return CLI_EXIT_FAILURE;
     }
-    if (libssh2_channel_close(channel) != 0 ||
-        libssh2_channel_wait_closed(channel) != 0) {
-        return ssh2_fail(ssh->session, "closing the channel");
-    }
-    return CLI_EXIT_OK;
+    /* cat's exit status may come after its EOF, but before CLOSE. */
+    return ssh2_channel_finish(ssh, channel);
 }

@@ -16,13 +16,13 @@
  * Python Network Programming, 3rd ed., ch. 16.)
  */
 #include <err.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libssh2.h>
 
+#include "common/bytebuf.h"
 #include "common/cli.h"
 #include "common/repr.h"
 #include "ssh_tools/ssh2_session.h"
@@ -34,22 +34,16 @@
 #define STDOUT 0 /* the channel's data stream */
 #define STDERR 1 /* SSH_EXTENDED_DATA_STDERR, RFC 4254 5.2 */
 
-/* One stream's output so far. */
-struct buffer {
-    char *data;
-    size_t len, size;
-};
-
 static const char *const default_commands[] = {"echo Hello, world!", "uname",
                                                "uptime"};
 
 static void print_usage(void);
-static int run_command(struct ssh2_session *ssh, const char *command, int *failed);
+static int run_command(struct ssh2_session *ssh, const char *command,
+                       int *failed);
 static int read_output(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel,
-                       struct buffer out[2]);
-static int append(struct buffer *b, const char *data, size_t len);
-static int wait_socket(struct ssh2_session *ssh);
-static int print_bytes(const char *label, const struct buffer *b);
+                       struct bytebuf out[2]);
+static int keep(struct bytebuf *b, const char *data, size_t len);
+static int print_bytes(const char *label, const struct bytebuf *b);
 static void print_exit(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel,
                        int *failed);
 
@@ -58,7 +52,7 @@ int main(int argc, char **argv)
     struct ssh2_options opts;
     int next;
     int status = ssh2_command_line(argc, argv, "ssh_commands", USAGE,
-                                    print_usage, 1, &opts, &next);
+                                   print_usage, 1, &opts, &next);
     if (status >= 0) {
         return status; /* --help, --version or a usage error */
     }
@@ -100,26 +94,26 @@ static void print_usage(void)
 }
 
 /* Open a channel, exec COMMAND, print what it said, close the channel. */
-static int run_command(struct ssh2_session *ssh, const char *command, int *failed)
+static int run_command(struct ssh2_session *ssh, const char *command,
+                       int *failed)
 {
-    struct buffer out[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
+    struct bytebuf out[2] = {{0}, {0}};
     int status = CLI_EXIT_FAILURE;
     LIBSSH2_CHANNEL *channel = libssh2_channel_open_session(ssh->session);
     if (channel == NULL) {
         return ssh2_fail(ssh->session, "opening a channel");
     }
     if (libssh2_channel_exec(channel, command) != 0) {
-        status = ssh2_fail(ssh->session, "exec request");
+        status = ssh2_request_fail(ssh, "exec", 0);
         goto out;
     }
     status = read_output(ssh, channel, out);
     if (status != CLI_EXIT_OK) {
         goto out;
     }
-    /* Both sides send CHANNEL_CLOSE; the exit status came before it. */
-    if (libssh2_channel_close(channel) != 0 ||
-        libssh2_channel_wait_closed(channel) != 0) {
-        status = ssh2_fail(ssh->session, "closing the channel");
+    /* The exit status may come after EOF, but comes before CLOSE. */
+    status = ssh2_channel_finish(ssh, channel);
+    if (status != CLI_EXIT_OK) {
         goto out;
     }
     if (print_bytes("", &out[STDOUT]) < 0 ||
@@ -130,8 +124,8 @@ static int run_command(struct ssh2_session *ssh, const char *command, int *faile
     print_exit(ssh, channel, failed);
 out:
     libssh2_channel_free(channel);
-    free(out[STDOUT].data);
-    free(out[STDERR].data);
+    bytebuf_free(&out[STDOUT]);
+    bytebuf_free(&out[STDERR]);
     return status;
 }
 
@@ -144,7 +138,7 @@ out:
  * libssh2_channel_eof() says that.
  */
 static int read_output(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel,
-                       struct buffer out[2])
+                       struct bytebuf out[2])
 {
     char chunk[CHUNK];
     int status = CLI_EXIT_OK;
@@ -156,7 +150,7 @@ static int read_output(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel,
                 libssh2_channel_read_ex(channel, stream, chunk, sizeof chunk);
             if (n > 0) {
                 got = 1;
-                status = append(&out[stream], chunk, (size_t)n);
+                status = keep(&out[stream], chunk, (size_t)n);
             } else if (n < 0 && n != LIBSSH2_ERROR_EAGAIN) {
                 status = ssh2_fail(ssh->session, "reading the output");
             }
@@ -165,52 +159,27 @@ static int read_output(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel,
             break;
         }
         /* Reading stderr may have queued a stdout packet: no poll then. */
-        if (!got && libssh2_poll_channel_read(channel, 1) <= 0) {
-            status = wait_socket(ssh);
+        if (!got && libssh2_poll_channel_read(channel, 1) <= 0 &&
+            ssh2_wait_socket(ssh, -1) < 0) {
+            status = CLI_EXIT_FAILURE;
         }
     }
     libssh2_session_set_blocking(ssh->session, 1);
     return status;
 }
 
-/* Keep LEN more bytes, growing the buffer by doubling. */
-static int append(struct buffer *b, const char *data, size_t len)
+/* Keep LEN more bytes of one stream (common/bytebuf). */
+static int keep(struct bytebuf *b, const char *data, size_t len)
 {
-    if (b->len + len > b->size) {
-        size_t size = b->size > 0 ? b->size : CHUNK;
-        while (size < b->len + len) {
-            size *= 2;
-        }
-        char *bigger = realloc(b->data, size);
-        if (bigger == NULL) {
-            warn("command output");
-            return CLI_EXIT_FAILURE;
-        }
-        b->data = bigger;
-        b->size = size;
-    }
-    memcpy(b->data + b->len, data, len);
-    b->len += len;
-    return CLI_EXIT_OK;
-}
-
-/* Sleep until the socket can go the way libssh2 was blocked on. */
-static int wait_socket(struct ssh2_session *ssh)
-{
-    int directions = libssh2_session_block_directions(ssh->session);
-    struct pollfd p = {.fd = ssh->fd, .events = POLLIN};
-    if (directions & LIBSSH2_SESSION_BLOCK_OUTBOUND) {
-        p.events |= POLLOUT;
-    }
-    if (poll(&p, 1, -1) < 0) {
-        warn("poll");
+    if (bytebuf_append(b, data, len, 0) < 0) {
+        warn("command output");
         return CLI_EXIT_FAILURE;
     }
     return CLI_EXIT_OK;
 }
 
 /* LABEL and the bytes as one quoted C string: "Linux\n". */
-static int print_bytes(const char *label, const struct buffer *b)
+static int print_bytes(const char *label, const struct bytebuf *b)
 {
     char *quoted = repr_c(b->data != NULL ? b->data : "", b->len);
     if (quoted == NULL) {
@@ -222,7 +191,8 @@ static int print_bytes(const char *label, const struct buffer *b)
 }
 
 /* RFC 4254 6.10: "exit-status", or "exit-signal" if it was killed. */
-static void print_exit(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel, int *failed)
+static void print_exit(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel,
+                       int *failed)
 {
     char *signal = NULL;
     libssh2_channel_get_exit_signal(channel, &signal, NULL, NULL, NULL, NULL,

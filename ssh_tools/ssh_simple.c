@@ -36,16 +36,18 @@
 #define CHUNK         4096
 
 static void print_usage(void);
-static int talk_to_shell(struct ssh2_session *ssh);
+static int talk_to_shell(struct ssh2_session *ssh, int timeout_ms);
 static int open_shell(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel);
-static int copy_to_stdout(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel);
+static int copy_to_stdout(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel,
+                          int timeout_ms);
+static int print_chunk(const char *chunk, size_t len);
 
 int main(int argc, char **argv)
 {
     struct ssh2_options opts;
     int next;
-    int status = ssh2_command_line(argc, argv, "ssh_simple", USAGE,
-                                    print_usage, 0, &opts, &next);
+    int status = ssh2_command_line(argc, argv, "ssh_simple", USAGE, print_usage,
+                                   0, &opts, &next);
     if (status >= 0) {
         return status; /* --help, --version or a usage error */
     }
@@ -54,7 +56,7 @@ int main(int argc, char **argv)
     struct ssh2_session ssh;
     status = ssh2_open(&opts, &ssh);
     if (status == CLI_EXIT_OK) {
-        status = talk_to_shell(&ssh);
+        status = talk_to_shell(&ssh, opts.timeout_ms);
     }
     ssh2_close(&ssh, "ssh_simple: done");
     return status;
@@ -74,7 +76,7 @@ static void print_usage(void)
 }
 
 /* Open the channel, type into the shell, print what it says until EOF. */
-static int talk_to_shell(struct ssh2_session *ssh)
+static int talk_to_shell(struct ssh2_session *ssh, int timeout_ms)
 {
     LIBSSH2_CHANNEL *channel = libssh2_channel_open_session(ssh->session);
     if (channel == NULL) {
@@ -84,15 +86,16 @@ static int talk_to_shell(struct ssh2_session *ssh)
     if (status != CLI_EXIT_OK) {
         goto out;
     }
-    /* Typed all at once: the terminal holds it until the shell reads. */
-    if (libssh2_channel_write(channel, TYPED, strlen(TYPED)) < 0) {
+    /* Typed all at once: the terminal holds it until the shell reads.
+     * Then EOF (RFC 4254 5.3): we will type nothing more. */
+    if (libssh2_channel_write(channel, TYPED, strlen(TYPED)) < 0 ||
+        libssh2_channel_send_eof(channel) != 0) {
         status = ssh2_fail(ssh->session, "typing into the shell");
         goto out;
     }
-    status = copy_to_stdout(ssh, channel);
-    if (status == CLI_EXIT_OK && (libssh2_channel_close(channel) != 0 ||
-                                  libssh2_channel_wait_closed(channel) != 0)) {
-        status = ssh2_fail(ssh->session, "closing the channel");
+    status = copy_to_stdout(ssh, channel, timeout_ms);
+    if (status == CLI_EXIT_OK) {
+        status = ssh2_channel_finish(ssh, channel);
     }
 out:
     libssh2_channel_free(channel);
@@ -103,10 +106,10 @@ out:
 static int open_shell(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel)
 {
     if (libssh2_channel_request_pty(channel, TERMINAL_TYPE) != 0) {
-        return ssh2_fail(ssh->session, "asking for a pseudo-terminal");
+        return ssh2_request_fail(ssh, "pty-req", 0);
     }
     if (libssh2_channel_shell(channel) != 0) {
-        return ssh2_fail(ssh->session, "starting the shell");
+        return ssh2_request_fail(ssh, "shell", 0);
     }
     return CLI_EXIT_OK;
 }
@@ -115,23 +118,45 @@ static int open_shell(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel)
  * Everything the terminal sends, as it comes, until the shell exits.  On a
  * pseudo-terminal stderr is the same terminal, so all of it is channel
  * data (no extended data to read apart).  A read of 0 bytes is the end
- * only when libssh2_channel_eof() agrees.
+ * only when libssh2_channel_eof() agrees.  A server that keeps the shell
+ * open and silent for TIMEOUT_MS is given up on (exit 5).
  */
-static int copy_to_stdout(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel)
+static int copy_to_stdout(struct ssh2_session *ssh, LIBSSH2_CHANNEL *channel,
+                          int timeout_ms)
 {
     char chunk[CHUNK];
-    for (;;) {
+    int status = CLI_EXIT_OK;
+    libssh2_session_set_blocking(ssh->session, 0);
+    while (status == CLI_EXIT_OK) {
         ssize_t n = libssh2_channel_read(channel, chunk, sizeof chunk);
-        if (n < 0) {
-            return ssh2_fail(ssh->session, "reading from the shell");
-        }
-        if (n == 0 && libssh2_channel_eof(channel)) {
-            return CLI_EXIT_OK;
-        }
-        if (fwrite(chunk, 1, (size_t)n, stdout) != (size_t)n ||
-            fflush(stdout) != 0) {
-            warn("stdout");
-            return CLI_EXIT_FAILURE;
+        if (n > 0) {
+            status = print_chunk(chunk, (size_t)n);
+        } else if (n == 0 && libssh2_channel_eof(channel)) {
+            break;
+        } else if (n < 0 && n != LIBSSH2_ERROR_EAGAIN) {
+            status = ssh2_fail(ssh->session, "reading from the shell");
+        } else if (n < 0 || libssh2_poll_channel_read(channel, 0) <= 0) {
+            int ready = ssh2_wait_socket(ssh, timeout_ms);
+            if (ready == 0) {
+                warnx("the shell sent nothing for %d s and did not end: "
+                      "giving up",
+                      timeout_ms / 1000);
+                status = CLI_EXIT_TIMEOUT;
+            } else if (ready < 0) {
+                status = CLI_EXIT_FAILURE;
+            }
         }
     }
+    libssh2_session_set_blocking(ssh->session, 1);
+    return status;
+}
+
+/* LEN bytes of the shell's to stdout, at once. */
+static int print_chunk(const char *chunk, size_t len)
+{
+    if (fwrite(chunk, 1, len, stdout) != len || fflush(stdout) != 0) {
+        warn("stdout");
+        return CLI_EXIT_FAILURE;
+    }
+    return CLI_EXIT_OK;
 }

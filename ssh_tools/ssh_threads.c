@@ -24,7 +24,6 @@
  * 3rd ed., ch. 16.)
  */
 #include <err.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +61,6 @@ static int start_job(struct ssh2_session *ssh, struct job *job, int open);
 static int read_lines(struct ssh2_session *ssh, struct job *job, int *got);
 static void print_line(struct job *job);
 static int any_pending(const struct job *jobs, int count);
-static int wait_socket(struct ssh2_session *ssh);
 static int finish_job(struct ssh2_session *ssh, struct job *job, int *failed);
 
 int main(int argc, char **argv)
@@ -70,7 +68,7 @@ int main(int argc, char **argv)
     struct ssh2_options opts;
     int next;
     int status = ssh2_command_line(argc, argv, "ssh_threads", USAGE,
-                                    print_usage, 1, &opts, &next);
+                                   print_usage, 1, &opts, &next);
     if (status >= 0) {
         return status; /* --help, --version or a usage error */
     }
@@ -136,8 +134,8 @@ static int run_all(struct ssh2_session *ssh, struct job *jobs, int count)
             }
         }
         if (status == CLI_EXIT_OK && running > 0 && !got &&
-            !any_pending(jobs, count)) {
-            status = wait_socket(ssh);
+            !any_pending(jobs, count) && ssh2_wait_socket(ssh, -1) < 0) {
+            status = CLI_EXIT_FAILURE;
         }
     }
     libssh2_session_set_blocking(ssh->session, 1);
@@ -171,7 +169,7 @@ static int start_job(struct ssh2_session *ssh, struct job *job, int open)
     libssh2_channel_handle_extended_data2(job->channel,
                                           LIBSSH2_CHANNEL_EXTENDED_DATA_MERGE);
     if (libssh2_channel_exec(job->channel, job->command) != 0) {
-        return ssh2_fail(ssh->session, "exec request");
+        return ssh2_request_fail(ssh, "exec", open);
     }
     return CLI_EXIT_OK;
 }
@@ -242,28 +240,14 @@ static int any_pending(const struct job *jobs, int count)
     return 0;
 }
 
-/* Sleep until the socket can go the way libssh2 was blocked on. */
-static int wait_socket(struct ssh2_session *ssh)
-{
-    int directions = libssh2_session_block_directions(ssh->session);
-    struct pollfd p = {.fd = ssh->fd, .events = POLLIN};
-    if (directions & LIBSSH2_SESSION_BLOCK_OUTBOUND) {
-        p.events |= POLLOUT;
-    }
-    if (poll(&p, 1, -1) < 0) {
-        warn("poll");
-        return CLI_EXIT_FAILURE;
-    }
-    return CLI_EXIT_OK;
-}
-
 /* Close JOB's channel (RFC 4254 5.3); a failed or killed command sets
  * *FAILED. */
 static int finish_job(struct ssh2_session *ssh, struct job *job, int *failed)
 {
-    if (libssh2_channel_close(job->channel) != 0 ||
-        libssh2_channel_wait_closed(job->channel) != 0) {
-        return ssh2_fail(ssh->session, "closing a channel");
+    /* The exit status may come after EOF, but comes before CLOSE. */
+    int status = ssh2_channel_finish(ssh, job->channel);
+    if (status != CLI_EXIT_OK) {
+        return status;
     }
     /* RFC 4254 6.10: "exit-signal" instead of "exit-status" if killed. */
     char *signal = NULL;

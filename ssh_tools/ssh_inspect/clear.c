@@ -14,10 +14,10 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "common/cli.h"
+#include "common/monoclock.h"
 #include "common/net.h"
 #include "common/repr.h"
 #include "inspect.h"
@@ -64,7 +64,6 @@ static int packet_cut_short(const struct wire *w, const struct inspection *in,
                             enum read_result got);
 static enum read_result read_more(struct wire *w);
 static int not_ssh(const struct wire *w, const char *why);
-static long long now_ms(void);
 
 /* Step 1: connect, say who we are, read the server's line and KEXINIT. */
 int read_in_clear(struct inspection *in)
@@ -81,7 +80,7 @@ int read_in_clear(struct inspection *in)
     }
     *w = (struct wire){.fd = fd,
                        .timeout_ms = in->timeout_ms,
-                       .deadline_ms = now_ms() + in->timeout_ms};
+                       .deadline_ms = monoclock_ms() + in->timeout_ms};
     /* RFC 4253 section 4.2: both sides send their line at once. */
     if (net_write_all(fd, OUR_IDENTIFICATION, strlen(OUR_IDENTIFICATION)) < 0) {
         warn("send our identification to %s", in->host);
@@ -245,7 +244,7 @@ static enum read_result read_more(struct wire *w)
     struct pollfd pfd = {.fd = w->fd, .events = POLLIN};
     int ready = 0;
     long long left;
-    while ((left = w->deadline_ms - now_ms()) > 0) {
+    while ((left = monoclock_left_ms(w->deadline_ms)) > 0) {
         ready = poll(&pfd, 1, (int)left);
         if (ready >= 0 || errno != EINTR) {
             break;
@@ -279,12 +278,4 @@ static int not_ssh(const struct wire *w, const char *why)
           shown < w->len ? "..." : "");
     free(said);
     return EXIT_NOT_SSH;
-}
-
-/* Milliseconds on the monotonic clock, which no one can set back. */
-static long long now_ms(void)
-{
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    return (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000;
 }

@@ -9,13 +9,14 @@
 
 #include <stddef.h>
 
+#include "ssh_tools/kexinit.h"
 #include "ssh_tools/ssh2_session.h"
-#include "kexinit.h"
 
 /* Exit statuses beyond common/cli.h's, one per way a server can fail us. */
 #define EXIT_NOT_SSH    9
 #define EXIT_NO_KEXINIT 10
 #define EXIT_MALFORMED  11
+#define EXIT_NO_MATCH   12
 
 /* The method types libssh2_session_methods() reports, in KEXINIT order. */
 #define CHOSEN_METHODS 8
@@ -43,6 +44,7 @@ struct inspection {
     long changed_line;  /* the known_hosts line that disagrees, or 0 */
     char *auth_methods; /* comma-separated, from the server */
     int auth_none_accepted;
+    int unmatched; /* 1 + the KEXINIT list with nothing in common, or 0 */
 };
 
 /* clear.c: step 1, the identification and KEXINIT over a plain socket. */

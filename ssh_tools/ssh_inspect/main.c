@@ -27,20 +27,22 @@
 #include <libssh2.h>
 
 #include "common/cli.h"
-#include "ssh_tools/ssh2_session.h"
 #include "inspect.h"
+#include "ssh_tools/ssh2_agree.h"
+#include "ssh_tools/ssh2_session.h"
 
 #define USAGE                                                                  \
     "usage: ssh_inspect [-t SECONDS] [-p PORT] [--known-hosts FILE] "          \
     "[--json]\n                   HOST [USER]"
-#define DEFAULT_TIMEOUT_S   10
-#define KNOWN_HOSTS_IN_HOME "/.ssh/known_hosts"
+#define DEFAULT_TIMEOUT_S 10
+/* Room for OpenSSH's "no matching ... found. Their offer: ..." line. */
+#define NO_MATCH_SIZE 1024
 
 static int parse_options(int argc, char **argv, struct inspection *in,
                          int *json);
 static void print_help(void);
 static int parse_operands(int argc, char **argv, struct inspection *in);
-static int set_default_known_hosts(struct inspection *in);
+static void say_no_match(const struct inspection *in);
 
 int main(int argc, char **argv)
 {
@@ -62,13 +64,7 @@ int main(int argc, char **argv)
     status = read_in_clear(&in);
     /* Step 2: a real libssh2 session, and what the two sides chose. */
     if (status == CLI_EXIT_OK) {
-        if (libssh2_init(0) != 0) {
-            warnx("libssh2_init failed");
-            status = CLI_EXIT_FAILURE;
-        } else {
-            status = inspect_session(&in);
-            libssh2_exit();
-        }
+        status = inspect_session(&in);
     }
     /* Step 3: show it; what step 1 saw is worth showing even if step 2
      * failed (its error is already on stderr). */
@@ -79,6 +75,9 @@ int main(int argc, char **argv)
         if (printed < 0 && status == CLI_EXIT_OK) {
             status = CLI_EXIT_FAILURE;
         }
+    }
+    if (status == EXIT_NO_MATCH) {
+        say_no_match(&in);
     }
     if (status == CLI_EXIT_OK && in.changed_line != 0) {
         warnx("the host key of %s is not the one in %s line %ld", in.host,
@@ -159,8 +158,10 @@ static void print_help(void)
     printf("  %d  the host key differs from the one in known_hosts\n"
            "  %d  not an SSH server\n"
            "  %d the server sent no KEXINIT\n"
-           "  %d the KEXINIT packet is malformed\n",
-           CLI_EXIT_HOSTKEY, EXIT_NOT_SSH, EXIT_NO_KEXINIT, EXIT_MALFORMED);
+           "  %d the KEXINIT packet is malformed\n"
+           "  %d no algorithm of one kind in common with libssh2\n",
+           CLI_EXIT_HOSTKEY, EXIT_NOT_SSH, EXIT_NO_KEXINIT, EXIT_MALFORMED,
+           EXIT_NO_MATCH);
 }
 
 /* HOST [USER] or USER@HOST, the ARGC words left after the options. */
@@ -174,29 +175,25 @@ static int parse_operands(int argc, char **argv, struct inspection *in)
         cli_print_usage_error(USAGE);
         return CLI_EXIT_USAGE;
     }
-    if (in->known_hosts == NULL && set_default_known_hosts(in) < 0) {
-        return CLI_EXIT_FAILURE;
+    if (in->known_hosts == NULL) {
+        /* OpenSSH's own file, ~/.ssh/known_hosts (ssh2_base.c). */
+        in->known_hosts_default = ssh2_known_hosts_path(NULL);
+        if (in->known_hosts_default == NULL) {
+            return CLI_EXIT_FAILURE;
+        }
+        in->known_hosts = in->known_hosts_default;
     }
     return -1;
 }
 
-/* OpenSSH's own file, ~/.ssh/known_hosts ($HOME, else the passwd entry's). */
-static int set_default_known_hosts(struct inspection *in)
+/* Under the lists: OpenSSH's "no matching cipher found. Their offer:". */
+static void say_no_match(const struct inspection *in)
 {
-    const char *home = ssh2_home_dir();
-    if (home == NULL) {
-        warnx("no home directory: name a file with --known-hosts");
-        return -1;
-    }
-    size_t size = strlen(home) + sizeof(KNOWN_HOSTS_IN_HOME);
-    in->known_hosts_default = malloc(size);
-    if (in->known_hosts_default == NULL) {
-        warn("malloc");
-        return -1;
-    }
-    snprintf(in->known_hosts_default, size, "%s%s", home, KNOWN_HOSTS_IN_HOME);
-    in->known_hosts = in->known_hosts_default;
-    return 0;
+    char line[NO_MATCH_SIZE];
+    int index = in->unmatched - 1;
+    fflush(stdout);
+    ssh2_no_match_line(index, in->kex.lists[index], line, sizeof line);
+    warnx("SSH handshake with %s: %s", in->known_name, line);
 }
 
 void inspection_free(struct inspection *in)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * fuzz_kexinit: arbitrary bytes into ssh_inspect's KEXINIT parser.
+ * fuzz_kexinit: arbitrary bytes into the KEXINIT parser (ssh_tools/kexinit.c).
  *
  * The bytes are what a hostile server could send after its identification
  * line.  The parser must never read outside them (ASan watches), never
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ssh_tools/ssh_inspect/kexinit.h"
+#include "ssh_tools/kexinit.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -19,6 +19,11 @@ REPO = Path(__file__).resolve().parents[2]
 pytest_plugins = sorted(
     p.stem for p in Path(__file__).parent.glob("fixtures_*.py"))
 BIN = Path(os.environ.get("SHELLWIRE_BIN", REPO / "build" / "bin"))
+# Under the sanitizer build, leaks inside linked libraries (tests/lsan.supp)
+# must not change a program's exit status; every child inherits this.
+os.environ.setdefault(
+    "LSAN_OPTIONS",
+    f"suppressions={REPO / 'tests' / 'lsan.supp'}:print_suppressions=0")
 
 
 def program(name):

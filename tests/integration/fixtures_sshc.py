@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import (Sshd, program, program_env, require_terminals, run,
-                      ssh_keygen, stop_process)
+from conftest import (Sshd, free_port, program, program_env,
+                      require_terminals, run, ssh_keygen, stop_process,
+                      wait_for_port)
 
 
 # Bash started by sshd at shell level 1 reads the account's ~/.bashrc even
@@ -296,3 +297,108 @@ def drop_proxy():
     for proxy in proxies:
         proxy.release.set()
         proxy.close()
+
+
+# -- Other SSH servers for the interop suite (test_interop_ssh_clients.py) --
+
+class ParamikoServer:
+    """tests/integration/paramiko_server.py in MODE, as a process of its
+    own: a throwaway host key, client key and password."""
+
+    def __init__(self, directory, mode="plain"):
+        self.dir = Path(directory)
+        self.host, self.user, self.mode = "127.0.0.1", "tester", mode
+        self.host_key = ssh_keygen(self.dir / "host_key")
+        self.client_key = ssh_keygen(self.dir / "id_ed25519")
+        self.password = secrets.token_urlsafe(12)
+        self.known_hosts = self.dir / "known_hosts"
+        script = Path(__file__).with_name("paramiko_server.py")
+        self.proc = subprocess.Popen(
+            ["/usr/bin/python3", str(script), str(self.host_key),
+             f"{self.client_key}.pub", self.password, mode],
+            stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
+            start_new_session=True)
+        line = self.proc.stdout.readline().decode().split()
+        if line[:1] != ["PORT"]:
+            stop_process(self.proc)
+            raise RuntimeError("the Paramiko server did not start")
+        self.port = int(line[1])
+        pub = Path(f"{self.host_key}.pub").read_text().split()
+        self.known_hosts.write_text(f"[127.0.0.1]:{self.port} {pub[0]} "
+                                    f"{pub[1]}\n")
+
+    def stop(self):
+        stop_process(self.proc)
+
+
+@pytest.fixture
+def paramiko_server(tmp_path_factory):
+    """A factory: paramiko_server(MODE) -> a running ParamikoServer."""
+    servers = []
+
+    def start(mode="plain"):
+        servers.append(ParamikoServer(tmp_path_factory.mktemp("pmk"), mode))
+        return servers[-1]
+    yield start
+    for server in servers:
+        server.stop()
+
+
+class Dropbear:
+    """dropbear -F -E on 127.0.0.1 with a host key dropbearkey makes now,
+    for a throwaway account whose ~/.ssh/authorized_keys holds our key
+    (dropbear logs in only real accounts).  Needs root (CI)."""
+
+    def __init__(self, directory, user, home):
+        self.dir = Path(directory)
+        self.host, self.user = "127.0.0.1", user
+        self.host_key = self.dir / "dropbear_ed25519"
+        subprocess.run(["dropbearkey", "-t", "ed25519", "-f",
+                        str(self.host_key)], check=True,
+                       capture_output=True)
+        self.client_key = ssh_keygen(self.dir / "id_ed25519")
+        ssh_dir = home / ".ssh"
+        ssh_dir.mkdir(mode=0o700)
+        shutil.copy(f"{self.client_key}.pub", ssh_dir / "authorized_keys")
+        for path in (home, ssh_dir, ssh_dir / "authorized_keys"):
+            os.chown(path, *_ids(user))
+        self.known_hosts = self.dir / "known_hosts"
+        self.port = free_port()
+        self.proc = subprocess.Popen(
+            ["dropbear", "-F", "-E", "-s", "-p", f"127.0.0.1:{self.port}",
+             "-r", str(self.host_key), "-P", str(self.dir / "pid")],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=open(self.dir / "dropbear.log", "ab"),
+            start_new_session=True)
+        wait_for_port(self.port, self.proc)
+        pub = subprocess.run(["dropbearkey", "-y", "-f", str(self.host_key)],
+                             capture_output=True, check=True).stdout
+        line = next(l for l in pub.decode().splitlines()
+                    if l.startswith("ssh-ed25519 "))
+        self.known_hosts.write_text(f"[127.0.0.1]:{self.port} "
+                                    f"{' '.join(line.split()[:2])}\n")
+
+    def stop(self):
+        stop_process(self.proc)
+
+
+@pytest.fixture(scope="module")
+def dropbear(tmp_path_factory):
+    """A dropbear server and a throwaway account for it."""
+    if os.geteuid() != 0 or shutil.which("useradd") is None:
+        pytest.skip("dropbear logs in real accounts: needs root and useradd")
+    if shutil.which("dropbear") is None:
+        pytest.skip("dropbear is not installed (scripts/install-deps.sh)")
+    home = Path(tempfile.mkdtemp(prefix="swdb-home-"))
+    name = "swdb" + secrets.token_hex(3)
+    subprocess.run(["useradd", "-M", "-d", str(home), "-s", "/bin/sh", name],
+                   check=True)
+    server = None
+    try:
+        server = Dropbear(tmp_path_factory.mktemp("dropbear"), name, home)
+        yield server
+    finally:
+        if server is not None:
+            server.stop()
+        subprocess.run(["userdel", name], check=False)
+        shutil.rmtree(home, ignore_errors=True)

@@ -50,6 +50,19 @@ def test_ssh_simple_against_a_login_shell(client):
     assert "\nHello, world\r\n" in out.replace("\x1b[?2004l\r", "\n")
 
 
+def test_ssh_simple_sends_eof_so_an_echo_server_ends(ssh_echo_server):
+    """Our ssh_server --mode echo answers what it got and ends at EOF; it
+    never ends the shell otherwise (until its 600 s idle time-out).  The
+    Paramiko shell that ignores EOF is in test_interop_ssh_clients.py."""
+    server = ssh_echo_server.server
+    started = time.monotonic()
+    result = Client(server).run("ssh_simple", "--timeout", "5", "127.0.0.1",
+                                "alice", timeout=60)
+    assert result.stdout == b"echo: 'echo Hello, world\\nexit\\n'\r\n"
+    assert result.returncode == 0, error(result)
+    assert time.monotonic() - started < 10
+
+
 def test_ssh_simple_takes_no_command(client):
     result = client.run("ssh_simple", "127.0.0.1", "root", "uname")
     assert result.returncode == 2
@@ -346,3 +359,37 @@ def test_help_version_and_a_bad_option(name):
     assert err[0].endswith(f"{name}: unrecognized option '--no-such-option'")
     assert err[1] == f"usage: {name} [options] {CLIENTS[name]}"
     assert err[-1] == "Try '--help' for more information."
+
+
+# -- One deadline for connecting and logging in (fake_servers.py) --
+
+EXTRA_ARGS = {"ssh_commands": ["true"], "ssh_threads": ["true"],
+              "ssh_cat": [], "ssh_simple": [], "sftp_get": ["/etc/hostname"]}
+# (client, fake server): every client against the two chatty servers that
+# never let libssh2 1.10 wait, ssh_commands against the slow ones too.
+DEADLINE_CASES = [(name, mode) for name in sorted(EXTRA_ARGS)
+                  for mode in ("chatter", "ignore")] + [
+    ("ssh_commands", "drip"), ("ssh_commands", "stall"),
+    # Silence after the KEXINIT: libssh2 1.10 leaks 64 bytes of its
+    # curve25519 state, which tests/lsan.supp keeps out of the status.
+    ("ssh_commands", "kexinit")]
+
+
+@pytest.mark.parametrize("name,mode", DEADLINE_CASES)
+def test_a_talking_server_cannot_outlast_the_timeout(name, mode, tmp_path):
+    from fake_servers import FakeServer
+    server = FakeServer(mode)
+    args = [program(name), "-p", str(server.port), "--timeout", "1",
+            "--known-hosts", str(tmp_path / "known_hosts"),
+            "-i", str(tmp_path / "no_key"), "127.0.0.1", "nobody",
+            *EXTRA_ARGS[name]]
+    started = time.monotonic()
+    try:
+        result = subprocess.run(args, capture_output=True, timeout=30,
+                                stdin=subprocess.DEVNULL, cwd=tmp_path)
+    finally:
+        server.stop()
+    took = time.monotonic() - started
+    assert error(result) == f"{name}: SSH handshake: timed out after 1 s\n"
+    assert result.returncode == 5
+    assert took < 5, took

@@ -27,6 +27,7 @@ from conftest import (free_port, program, program_env, run, ssh_keygen,
 from fixtures_insp import CIPHERS, KEX, MACS
 
 EXIT_HOSTKEY, EXIT_NOT_SSH, EXIT_NO_KEXINIT, EXIT_MALFORMED = 8, 9, 10, 11
+EXIT_NO_MATCH, EXIT_TIMEOUT = 12, 5
 EXIT_CONNECT, EXIT_CLOSED, EXIT_USAGE = 4, 6, 2
 # Names OpenSSH adds to its kex list that are signals, not algorithms:
 # RFC 8308 extension negotiation and the strict key exchange (CVE-2023-48795).
@@ -425,6 +426,42 @@ def test_a_good_fake_kexinit_is_shown_when_the_handshake_fails():
     assert report["chosen"] is None
 
 
+def test_nothing_in_common_is_named_after_the_lists(make_sshd):
+    """libssh2 1.10 has no chacha20-poly1305: the lists are shown, then
+    the kind with nothing in common, in OpenSSH's words."""
+    server = make_sshd(extra_config=["Ciphers chacha20-poly1305@openssh.com"])
+    result = inspect(server)
+    assert result.returncode == EXIT_NO_MATCH
+    assert result.stderr.decode() == (
+        f"ssh_inspect: SSH handshake with [127.0.0.1]:{server.port}: no "
+        "matching cipher found. Their offer: chacha20-poly1305@openssh.com\n")
+    assert "  encryption_algorithms_c2s  chacha20-poly1305@openssh.com\n" \
+        in result.stdout.decode()
+    # On one screen the line comes after the lists it speaks of.
+    both = subprocess.run(
+        [program("ssh_inspect"), "-p", str(server.port), "--known-hosts",
+         str(server.known_hosts), "127.0.0.1"], stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, timeout=30)
+    assert both.stdout.decode().endswith(result.stderr.decode())
+
+
+def test_a_chatty_server_cannot_outlast_the_timeout_in_step_2():
+    """Step 2 meets IGNORE packets without end: libssh2 1.10 never waits,
+    so only the session library's deadline ends it."""
+    from fake_servers import FakeServer
+    server = FakeServer("kexinit", "ignore")
+    started = time.monotonic()
+    try:
+        result = run([program("ssh_inspect"), "-t", "2", "-p",
+                      str(server.port), "127.0.0.1"], timeout=30)
+    finally:
+        server.stop()
+    assert result.stderr.decode() == (
+        "ssh_inspect: SSH handshake: timed out after 2 s\n")
+    assert result.returncode == EXIT_TIMEOUT
+    assert time.monotonic() - started < 6
+
+
 def test_our_telnet_server_is_not_ssh():
     """Our own telnet_server negotiates first (RFC 854 IAC DO TTYPE ...)."""
     server = subprocess.Popen(
@@ -471,7 +508,8 @@ def test_help_lists_every_exit_status():
                  "  8  the host key differs from the one in known_hosts",
                  "  9  not an SSH server",
                  "  10 the server sent no KEXINIT",
-                 "  11 the KEXINIT packet is malformed"):
+                 "  11 the KEXINIT packet is malformed",
+                 "  12 no algorithm of one kind in common with libssh2"):
         assert line in text.splitlines()
 
 

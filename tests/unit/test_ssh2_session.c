@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Unit tests for ssh_tools/ssh2_session's pure parts: known_hosts names and lines
- * (plain, hashed, [host]:port, changed), fingerprints and pins, the
+ * Unit tests for ssh_tools/ssh2_session's pure parts: known_hosts names and
+ * lines (plain, hashed, [host]:port, changed), fingerprints and pins, the
  * host-key preference, and passphrase detection.  The key is a real
  * ed25519 public key made with ssh-keygen; its fingerprints are what
  * `ssh-keygen -l` and `ssh-keygen -E md5 -l` printed for it.
@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <libssh2.h>
 
+#include "ssh_tools/ssh2_agree.h"
 #include "ssh_tools/ssh2_session.h"
 
 #define KEY_B64                                                                \
@@ -60,7 +61,7 @@ static int check(const char *text, const char *name, long *line)
     *line = 0;
     int rc =
         ssh2_check_known_hosts(session, path, name, (const char *)key,
-                                sizeof key, LIBSSH2_HOSTKEY_TYPE_ED25519, line);
+                               sizeof key, LIBSSH2_HOSTKEY_TYPE_ED25519, line);
     libssh2_session_free(session);
     unlink(path);
     return rc;
@@ -200,7 +201,7 @@ static void known_types_and_preference(void **state)
     /* The types known for the host come first. */
     assert_int_equal(
         ssh2_hostkey_preference(1u << LIBSSH2_HOSTKEY_TYPE_ECDSA_384, methods,
-                                 sizeof methods),
+                                sizeof methods),
         0);
     assert_string_equal(methods, "ecdsa-sha2-nistp384,ssh-ed25519,"
                                  "ecdsa-sha2-nistp256,ecdsa-sha2-nistp521,"
@@ -225,18 +226,142 @@ static void passphrase_detection(void **state)
     /* OpenSSH format: the cipher name after "openssh-key-v1\0". */
     assert_false(
         ssh2_key_text_encrypted("-----BEGIN OPENSSH PRIVATE KEY-----\n"
-                                 "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAA"
-                                 "AAAAAABAAAAMwAAAAtzc2\n"));
+                                "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAA"
+                                "AAAAAABAAAAMwAAAAtzc2\n"));
     assert_true(ssh2_key_text_encrypted(
         "-----BEGIN OPENSSH PRIVATE KEY-----\n"
         "b3BlbnNzaC1rZXktdjEAAAAACmFlczI1Ni1jdHIAAAAGYmNyeXB0AAAAGAAAABD\n"));
     assert_true(ssh2_key_text_encrypted("-----BEGIN RSA PRIVATE KEY-----\n"
-                                         "Proc-Type: 4,ENCRYPTED\n"));
+                                        "Proc-Type: 4,ENCRYPTED\n"));
     assert_true(
         ssh2_key_text_encrypted("-----BEGIN ENCRYPTED PRIVATE KEY-----\n"));
     assert_false(ssh2_key_text_encrypted("-----BEGIN RSA PRIVATE KEY-----\n"
-                                          "MIIEowIBAAKCAQEA\n"));
+                                         "MIIEowIBAAKCAQEA\n"));
     assert_false(ssh2_key_text_encrypted(""));
+}
+
+static void unmatched_list_is_the_first_without_a_shared_name(void **state)
+{
+    /* Writable copies: the lists are char *, as kexinit_parse() makes them. */
+    static char names[][64] = {
+        "sntrup761x25519-sha512@openssh.com,curve25519-sha256",
+        "ssh-ed25519",
+        "chacha20-poly1305@openssh.com",
+        "umac-64@openssh.com",
+        "hmac-sha2-256",
+        "none",
+        "",
+        "curve25519-sha256",
+        "ssh-rsa,ssh-ed25519",
+        "aes128-ctr,aes256-ctr",
+        "aes256-ctr,aes128-ctr",
+        "umac-64@openssh.com,hmac-sha2-256",
+        "hmac-sha2-2"};
+    char *server[KEXINIT_LISTS] = {names[0], names[1], names[2], names[2],
+                                   names[3], names[4], names[5], names[5],
+                                   names[6], names[6]};
+    char *ours[SSH2_AGREED_LISTS] = {names[7], names[8], names[9], names[9],
+                                     names[4], names[4], names[5], names[5]};
+    (void)state;
+    assert_int_equal(ssh2_unmatched_list(server, ours), 2);
+    server[2] = server[3] = names[10];
+    assert_int_equal(ssh2_unmatched_list(server, ours), 4);
+    server[4] = names[11];
+    assert_int_equal(ssh2_unmatched_list(server, ours), -1);
+    /* A name is matched whole: "hmac-sha2-2" is no "hmac-sha2-256". */
+    server[5] = names[12];
+    assert_int_equal(ssh2_unmatched_list(server, ours), 5);
+}
+
+static void no_match_lines_are_openssh_s(void **state)
+{
+    char line[512];
+    (void)state;
+    ssh2_no_match_line(2, "chacha20-poly1305@openssh.com", line, sizeof line);
+    assert_string_equal(line, "no matching cipher found. Their offer: "
+                              "chacha20-poly1305@openssh.com");
+    ssh2_no_match_line(0, "sntrup761x25519-sha512@openssh.com", line,
+                       sizeof line);
+    assert_string_equal(line, "no matching key exchange method found. Their "
+                              "offer: sntrup761x25519-sha512@openssh.com");
+    ssh2_no_match_line(1, "rsa-sha2-512,rsa-sha2-256", line, sizeof line);
+    assert_string_equal(line, "no matching host key type found. Their offer: "
+                              "rsa-sha2-512,rsa-sha2-256 (libssh2 1.10 "
+                              "verifies an RSA host key only as ssh-rsa, "
+                              "which OpenSSH 8.8 and later no longer offer)");
+    ssh2_no_match_line(1, "ecdsa-sha2-nistp256", line, 24);
+    assert_string_equal(line, "no matching host key ty");
+}
+
+/* A KEXINIT packet (RFC 4253 6, 7.1) whose cipher lists are CIPHER. */
+static size_t make_kexinit(unsigned char *buf, const char *cipher)
+{
+    const char *lists[KEXINIT_LISTS] = {
+        "curve25519-sha256", "ssh-ed25519", cipher, cipher, "hmac-sha2-256",
+        "hmac-sha2-256",     "none",        "none", "",     ""};
+    size_t n = 5;
+    buf[n++] = 20;
+    memset(buf + n, 7, 16);
+    n += 16;
+    for (int i = 0; i < KEXINIT_LISTS; i++) {
+        size_t len = strlen(lists[i]);
+        buf[n] = buf[n + 1] = buf[n + 2] = 0;
+        buf[n + 3] = (unsigned char)len;
+        memcpy(buf + n + 4, lists[i], len);
+        n += 4 + len;
+    }
+    memset(buf + n, 0, 5); /* first_kex_packet_follows, reserved */
+    n += 5;
+    size_t padding = 8 - n % 8 < 4 ? 16 - n % 8 : 8 - n % 8;
+    memset(buf + n, 0, padding);
+    n += padding;
+    size_t length = n - 4;
+    buf[0] = buf[1] = 0;
+    buf[2] = (unsigned char)(length >> 8);
+    buf[3] = (unsigned char)length;
+    buf[4] = (unsigned char)padding;
+    return n;
+}
+
+static void no_match_read_from_the_servers_first_bytes(void **state)
+{
+    static const char lines[] = "Hello\r\nSSH-2.0-Test_1.0\r\n";
+    unsigned char packet[512];
+    char line[512];
+    struct bytebuf opening = {0};
+    (void)state;
+    LIBSSH2_SESSION *session = libssh2_session_init();
+    size_t len = make_kexinit(packet, "chacha20-poly1305@openssh.com");
+    assert_int_equal(bytebuf_append(&opening, lines, strlen(lines), 0), 0);
+    assert_int_equal(bytebuf_append(&opening, packet, len, 0), 0);
+    assert_int_equal(
+        ssh2_explain_no_match(session, &opening, line, sizeof line), 0);
+    assert_string_equal(line, "no matching cipher found. Their offer: "
+                              "chacha20-poly1305@openssh.com");
+    /* All agree: nothing to explain.  Cut short: nothing to tell. */
+    bytebuf_free(&opening);
+    len = make_kexinit(packet, "aes128-ctr");
+    assert_int_equal(bytebuf_append(&opening, lines, strlen(lines), 0), 0);
+    assert_int_equal(bytebuf_append(&opening, packet, len, 0), 0);
+    assert_int_equal(
+        ssh2_explain_no_match(session, &opening, line, sizeof line), -1);
+    opening.len = strlen(lines) + 10;
+    assert_int_equal(
+        ssh2_explain_no_match(session, &opening, line, sizeof line), -1);
+    bytebuf_free(&opening);
+    libssh2_session_free(session);
+}
+
+static void known_hosts_path_given_or_in_home(void **state)
+{
+    (void)state;
+    char *path = ssh2_known_hosts_path("/x/known");
+    assert_string_equal(path, "/x/known");
+    free(path);
+    setenv("HOME", "/home/brandon", 1);
+    path = ssh2_known_hosts_path(NULL);
+    assert_string_equal(path, "/home/brandon/.ssh/known_hosts");
+    free(path);
 }
 
 int main(void)
@@ -252,6 +377,10 @@ int main(void)
         cmocka_unit_test(known_types_and_preference),
         cmocka_unit_test(key_type_names),
         cmocka_unit_test(passphrase_detection),
+        cmocka_unit_test(unmatched_list_is_the_first_without_a_shared_name),
+        cmocka_unit_test(no_match_lines_are_openssh_s),
+        cmocka_unit_test(no_match_read_from_the_servers_first_bytes),
+        cmocka_unit_test(known_hosts_path_given_or_in_home),
     };
     return cmocka_run_group_tests_name("ssh2_session", tests, NULL, NULL);
 }

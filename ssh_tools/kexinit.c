@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kexinit.h"
+#include "ssh_tools/kexinit.h"
 
 /* RFC 4253 section 6: the padding is 4 to 255 bytes, and the packet
  * before encryption is a multiple of 8 bytes long. */
