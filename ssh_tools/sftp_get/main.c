@@ -198,7 +198,7 @@ static int copy_file(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp,
         total = attrs.filesize;
     }
     struct progress bar;
-    progress_start(&bar, stdout, path, total);
+    progress_start(&bar, stdout, path, total, 0);
     ssize_t n;
     while ((n = libssh2_sftp_read(remote, buffer, BUFFER_SIZE)) > 0) {
         if (net_write_all(fd, buffer, (size_t)n) < 0) {
