@@ -55,11 +55,23 @@ int partial_keep(struct transfer *t, const char *name, int preserve);
  * remove it. */
 void partial_abandon(struct transfer *t, int status);
 
-/* -- copy.c -- */
+/* -- copy.c (which also holds sftp_fail()) -- */
 
 /* The remote file from T->offset into T->fd, BUFFER (SIZE bytes) at a
  * time, with the progress on stdout.  Returns an enum cli_exit. */
 int copy_remote(struct transfer *t, char *buffer, size_t size);
+
+/* -- streams.c -- */
+
+/* At most this many connections for one file (--streams). */
+#define STREAMS_MAX 8
+
+/*
+ * As copy_remote(), over N connections (T's own, and N - 1 more opened
+ * with OPTS, each giving up after STALL_MS idle).  T's size must be known.
+ */
+int copy_streams(struct transfer *t, const struct ssh2_options *opts,
+                 long stall_ms, int n);
 
 /*
  * One line about PATH after WHAT failed: the server's SSH_FX_* status

@@ -37,12 +37,16 @@
 /* libssh2 1.10 keeps four times this in flight, in 30000-byte READs. */
 #define BUFFER_SIZE           ((size_t)2 * 1024 * 1024)
 #define DEFAULT_STALL_SECONDS 30
+/* --streams pays for its logins only on a file larger than this. */
+#define STREAMS_MIN_SIZE ((uint64_t)16 * 1024 * 1024)
 
 /* sftp_get's own options, beside the shared SSH ones. */
 struct get_options {
     int resume;   /* --resume: continue a partial file */
     int preserve; /* --preserve: the remote mode and times */
     long stall_s; /* --stall-timeout: give up after this long idle */
+    long streams; /* --streams: connections for one large file */
+    const struct ssh2_options *login; /* for the streams' logins */
 };
 
 static int take_own_options(int *argc, char **argv, struct get_options *own);
@@ -50,12 +54,15 @@ static void print_usage(void);
 static int download(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp,
                     const struct get_options *own, const char *path,
                     char *buffer);
+static int fetch(struct transfer *t, const struct get_options *own,
+                 char *buffer);
 static const char *local_name(const char *path);
 
 int main(int argc, char **argv)
 {
-    struct get_options own = {.stall_s = DEFAULT_STALL_SECONDS};
     struct ssh2_options opts;
+    struct get_options own = {
+        .stall_s = DEFAULT_STALL_SECONDS, .streams = 1, .login = &opts};
     int next;
     if (take_own_options(&argc, argv, &own) < 0) {
         cli_print_usage_error(USAGE);
@@ -128,6 +135,16 @@ static int take_own_options(int *argc, char **argv, struct get_options *own)
                 return -1;
             }
             i++;
+        } else if (strcmp(a, "--streams") == 0) {
+            if (i + 1 == *argc) {
+                warnx("--streams wants a number of connections");
+                return -1;
+            }
+            if (cli_parse_number(argv[i + 1], 1, STREAMS_MAX, "streams",
+                                 &own->streams) < 0) {
+                return -1;
+            }
+            i++;
         } else {
             argv[kept++] = argv[i];
         }
@@ -152,8 +169,12 @@ static void print_usage(void)
            "      --preserve          give the file the remote mode and "
            "times\n"
            "      --stall-timeout N   give up when nothing comes for N "
-           "seconds (default %d)\n",
-           USAGE, DEFAULT_STALL_SECONDS);
+           "seconds (default %d)\n"
+           "      --streams N         fetch a large file over N connections "
+           "at once (1-%d,\n"
+           "                          default 1; each logs in again: keys "
+           "or agent only)\n",
+           USAGE, DEFAULT_STALL_SECONDS, STREAMS_MAX);
     ssh2_print_options(stdout);
     puts("");
     cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_HOSTKEY);
@@ -184,7 +205,7 @@ static int download(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp,
     }
     int status = partial_open(&t, name, own->resume);
     if (status == CLI_EXIT_OK) {
-        status = copy_remote(&t, buffer, BUFFER_SIZE);
+        status = fetch(&t, own, buffer);
     }
     if (status == CLI_EXIT_OK) {
         status = partial_keep(&t, name, own->preserve);
@@ -198,6 +219,19 @@ static int download(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp,
     }
     libssh2_sftp_close(t.remote);
     return status;
+}
+
+/* The bytes, over one connection or (--streams, a large file) several. */
+static int fetch(struct transfer *t, const struct get_options *own,
+                 char *buffer)
+{
+    uint64_t size =
+        t->attrs.flags & LIBSSH2_SFTP_ATTR_SIZE ? t->attrs.filesize : 0;
+    if (own->streams > 1 && size >= t->offset + STREAMS_MIN_SIZE) {
+        return copy_streams(t, own->login, own->stall_s * 1000,
+                            (int)own->streams);
+    }
+    return copy_remote(t, buffer, BUFFER_SIZE);
 }
 
 /* PATH's last component, never "", "." or "..": or NULL. */

@@ -176,15 +176,20 @@ def test_sftp_get_needs_a_path():
         "sftp_get: missing PATH")
 
 
-@pytest.mark.parametrize("value", ["0", "x", None])
-def test_sftp_get_stall_timeout_wants_seconds(value):
-    args = [program("sftp_get"), "--stall-timeout"]
+@pytest.mark.parametrize("option,value,line", [
+    ("--stall-timeout", "0", "stall time-out must be a number from 1 to "
+     "86400, not '0'"),
+    ("--stall-timeout", None, "--stall-timeout wants a number of seconds"),
+    ("--streams", "9", "streams must be a number from 1 to 8, not '9'"),
+    ("--streams", None, "--streams wants a number of connections")])
+def test_sftp_get_own_options_want_numbers(option, value, line):
+    args = [program("sftp_get"), option]
     args += [value, "127.0.0.1", "root", "/f"] if value else []
     result = subprocess.run(args, capture_output=True)
     assert result.returncode == 2 and result.stdout == b""
-    first = result.stderr.decode().splitlines()[0]
-    assert first.startswith("sftp_get: ") and (
-        "stall time-out" in first or "--stall-timeout" in first)
+    err = result.stderr.decode().splitlines()
+    assert err[0] == f"sftp_get: {line}"
+    assert err[1] == "usage: sftp_get [options] HOST USER PATH..."
 
 
 def test_sftp_get_help_names_its_own_options():
@@ -192,7 +197,8 @@ def test_sftp_get_help_names_its_own_options():
                             capture_output=True)
     assert result.returncode == 0
     out = result.stdout.decode()
-    for option in ("--resume", "--preserve", "--stall-timeout N"):
+    for option in ("--resume", "--preserve", "--stall-timeout N",
+                   "--streams N"):
         assert f"      {option} " in out
 
 
@@ -413,38 +419,51 @@ def test_sftp_get_error_starts_its_own_line_after_a_bar(
 
 class DelayProxy:
     """A relay from 127.0.0.1 to PORT holding each chunk DELAY seconds each
-    way (a round trip of twice that), one connection."""
+    way (a round trip of twice that), for any number of connections."""
 
-    def __init__(self, port, delay):
+    def __init__(self, port, delay, stall_after=None):
         self.target, self.delay = port, delay
+        # Each connection's server side goes quiet after this many bytes.
+        self.stall_after = stall_after
+        self.closed = threading.Event()
         self.listener = socket.socket()
         self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(1)
+        self.listener.listen(8)
         self.port = self.listener.getsockname()[1]
         self.sockets = [self.listener]
-        threading.Thread(target=self._serve, daemon=True).start()
+        threading.Thread(target=self._accept, daemon=True).start()
 
-    def _serve(self):
-        try:
-            client, _ = self.listener.accept()
-        except OSError:
-            return
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            self._serve(client)
+
+    def _serve(self, client):
         server = socket.create_connection(("127.0.0.1", self.target))
         self.sockets += [client, server]
         for src, dst in ((client, server), (server, client)):
             queue = collections.deque()
             ready = threading.Condition()
-            threading.Thread(target=self._read, args=(src, queue, ready),
+            limit = self.stall_after if src is server else None
+            threading.Thread(target=self._read,
+                             args=(src, queue, ready, limit),
                              daemon=True).start()
             threading.Thread(target=self._write, args=(dst, queue, ready),
                              daemon=True).start()
 
-    def _read(self, src, queue, ready):
+    def _read(self, src, queue, ready, limit):
+        relayed = 0
         while True:
+            if limit is not None and relayed >= limit:
+                self.closed.wait(60)  # stalled until the test ends
             try:
                 data = src.recv(65536)
             except OSError:
                 data = b""
+            relayed += len(data)
             with ready:
                 queue.append((time.monotonic() + self.delay, data))
                 ready.notify()
@@ -466,6 +485,7 @@ class DelayProxy:
                 return
 
     def close(self):
+        self.closed.set()
         for s in self.sockets:
             try:
                 s.close()
@@ -486,3 +506,60 @@ def test_sftp_get_is_exact_at_each_round_trip(client, remote_files, tmp_path,
     assert result.returncode == 0, error(result)
     assert sha256(tmp_path / "big.bin") == sha256(big)
     assert sorted(os.listdir(tmp_path)) == ["big.bin", "known_hosts"]
+
+
+# -- Several connections for one file (--streams) --
+
+@pytest.fixture
+def large_file(tmp_path_factory):
+    """20 MiB of random bytes: above --streams' 16 MiB threshold."""
+    path = tmp_path_factory.mktemp("remote") / "large.bin"
+    path.write_bytes(os.urandom(20 << 20))
+    return path
+
+
+def test_sftp_get_streams_fetch_exactly(client, large_file, tmp_path):
+    result = client.run("sftp_get", "--streams", "3", "127.0.0.1",
+                        client.server.user, str(large_file), cwd=tmp_path)
+    assert result.returncode == 0, error(result)
+    assert result.stderr == b""
+    assert lines(result)[-1] == (f"Transfer of '{large_file}' is at "
+                                 "20971520/20971520 bytes (100.0%)")
+    assert sha256(tmp_path / "large.bin") == sha256(large_file)
+    assert os.listdir(tmp_path) == ["large.bin"]
+
+
+def test_sftp_get_streams_leave_a_prefix_to_resume(client, large_file,
+                                                   tmp_path):
+    # Each connection stalls after 6 MiB: the first chunks arrive, then
+    # nothing; it is killed there.
+    proxy = DelayProxy(client.server.port, 0.001, stall_after=6 << 20)
+    try:
+        child = subprocess.Popen(
+            via(client, proxy.port, tmp_path, "--streams", "4", "127.0.0.1",
+                client.server.user, str(large_file)),
+            cwd=tmp_path, env=program_env(), stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+            start_new_session=True)
+        part = tmp_path / ".large.bin.part"
+        size, deadline = -1, time.monotonic() + 30
+        while time.monotonic() < deadline:  # until it stops growing
+            time.sleep(0.5)
+            now = part.stat().st_size if part.exists() else 0
+            if now == size and size > 0:
+                break
+            size = now
+        child.kill()
+        assert child.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        proxy.close()
+    # Written in order: the partial file is the remote file's beginning.
+    kept = part.read_bytes()
+    assert 0 < len(kept) < 20 << 20
+    assert kept == large_file.read_bytes()[:len(kept)]
+    result = client.run("sftp_get", "--resume", "--streams", "2",
+                        "127.0.0.1", client.server.user, str(large_file),
+                        cwd=tmp_path)
+    assert result.returncode == 0, error(result)
+    assert sha256(tmp_path / "large.bin") == sha256(large_file)
+    assert sorted(os.listdir(tmp_path)) == ["known_hosts", "large.bin"]
