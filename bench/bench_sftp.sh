@@ -142,10 +142,11 @@ done
 # The plot: throughput against the round trip.
 if command -v gnuplot >/dev/null 2>&1; then
     mkdir -p "$out_dir"
+    quarter=$((mib / 4)) half=$((mib / 2))
     gnuplot <<END
-set terminal svg size 640,400 dynamic
+set terminal svg size 640,400 dynamic noenhanced
 set output "$out_dir/sftp_throughput.svg"
-set title "Download throughput against round-trip time ($mib MiB at 0 ms)"
+set title "Throughput, $mib/$quarter/$half MiB at 0/10/50 ms round trip"
 set xlabel "round trip (ms)"
 set ylabel "MB/s"
 set key top right

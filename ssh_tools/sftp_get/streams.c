@@ -24,7 +24,7 @@
 #include "ssh_tools/progress.h"
 
 #define CHUNK ((size_t)4 * 1024 * 1024)
-#define SLOTS 8
+#define SLOTS 6
 /* libssh2 1.10 reads ahead four times the buffer it is given. */
 #define READ_AHEAD_FACTOR 4
 #define MIN_READ          30000
