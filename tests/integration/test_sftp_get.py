@@ -345,6 +345,21 @@ def test_sftp_get_resume_with_no_partial_file_fetches_it_all(
     assert sha256(tmp_path / "big.bin") == sha256(big)
 
 
+def test_sftp_get_resume_of_a_complete_partial_file_just_renames_it(
+        client, remote_files, tmp_path):
+    small = remote_files / "small.txt"
+    part = tmp_path / ".small.txt.part"
+    part.write_bytes(small.read_bytes())
+    os.utime(part, (small.stat().st_atime, small.stat().st_mtime))
+    result = client.run("sftp_get", "--resume", "127.0.0.1",
+                        client.server.user, str(small), cwd=tmp_path)
+    assert result.returncode == 0, error(result)
+    assert lines(result) == [f"Transfer of '{small}' is at 21/21 bytes "
+                             "(100.0%)"]
+    assert os.listdir(tmp_path) == ["small.txt"]
+    assert (tmp_path / "small.txt").read_bytes() == small.read_bytes()
+
+
 # -- A transfer that stalls (issue 15 item 8) --
 
 def test_sftp_get_gives_up_on_a_stalled_transfer(client, remote_files,
