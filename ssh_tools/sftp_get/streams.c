@@ -176,7 +176,8 @@ static void *fetch(void *arg)
         fail(s, &mine);
     }
     if (w->index > 0) {
-        if (libssh2_session_last_errno(ssh.session) == LIBSSH2_ERROR_TIMEOUT) {
+        if (ssh.session != NULL &&
+            libssh2_session_last_errno(ssh.session) == LIBSSH2_ERROR_TIMEOUT) {
             shutdown(ssh.fd, SHUT_RDWR); /* see download() in main.c */
         }
         if (remote != NULL) {
