@@ -1,15 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * streams: one large file over several SSH connections at once
- * (--streams N), for a long round trip or a second core.
- *
+ * streams: one large file over N SSH connections at once (--streams N).
  * One connection keeps at most what its READs ask for in flight, and
  * libssh2 decrypts it on one thread.  Here N threads, each with its own
  * connection (a libssh2 session belongs to one thread at a time), fetch
- * CHUNK-sized pieces of the file in turn into a small ring of SLOTS
- * buffers; the main thread writes the pieces in order.  So the partial
- * file always holds a prefix of the remote file, as --resume expects,
- * and memory stays at SLOTS * CHUNK whatever the file's size.
+ * CHUNK-sized pieces of the file in turn into a ring of SLOTS buffers;
+ * the main thread writes the pieces in order, so the partial file is
+ * always a prefix of the remote file (as --resume expects) and memory
+ * stays at SLOTS * CHUNK whatever the file's size.
  */
 #include <sys/socket.h>
 
@@ -37,8 +35,7 @@ struct slot {
     int filled;
 };
 
-/* A worker's failure, which the main thread reports with the worker's
- * own connection while the worker waits. */
+/* A worker's failure: the main thread reports it with that connection. */
 struct failure {
     struct ssh2_session *ssh;
     LIBSSH2_SFTP *sftp;
@@ -59,8 +56,7 @@ struct streams {
     struct slot slots[SLOTS];
 };
 
-/* One fetching thread and the connection it owns (index 0: the main
- * connection, lent by the main thread, which does not use it meanwhile). */
+/* A fetching thread; worker 0 borrows the idle main thread's connection. */
 struct worker {
     struct streams *s;
     int index;
@@ -74,6 +70,8 @@ static int fetch_chunk(struct streams *s, LIBSSH2_SFTP_HANDLE *remote,
                        uint64_t chunk);
 static int open_stream(struct streams *s, struct ssh2_session *ssh,
                        LIBSSH2_SFTP **sftp, LIBSSH2_SFTP_HANDLE **remote);
+static void close_stream(struct streams *s, struct ssh2_session *ssh,
+                         LIBSSH2_SFTP *sftp, LIBSSH2_SFTP_HANDLE *remote);
 static void fail(struct streams *s, const struct failure *why);
 static int report(struct streams *s);
 static void stop(struct streams *s);
@@ -176,17 +174,7 @@ static void *fetch(void *arg)
         fail(s, &mine);
     }
     if (w->index > 0) {
-        if (ssh.session != NULL &&
-            libssh2_session_last_errno(ssh.session) == LIBSSH2_ERROR_TIMEOUT) {
-            shutdown(ssh.fd, SHUT_RDWR); /* see download() in main.c */
-        }
-        if (remote != NULL) {
-            libssh2_sftp_close(remote);
-        }
-        if (mine.sftp != NULL) {
-            libssh2_sftp_shutdown(mine.sftp);
-        }
-        ssh2_close(&ssh, "sftp_get: done");
+        close_stream(s, &ssh, mine.sftp, remote);
     }
     return NULL;
 }
@@ -223,7 +211,6 @@ static int fetch_chunk(struct streams *s, LIBSSH2_SFTP_HANDLE *remote,
     while (got < want) {
         size_t ask = (want - got) / READ_AHEAD_FACTOR;
         ask = ask < MIN_READ ? want - got : ask;
-        ask = ask > want - got ? want - got : ask;
         ssize_t n = libssh2_sftp_read(remote, slot->data + got, ask);
         if (n <= 0) {
             return n == 0 ? CLI_EXIT_FAILURE : -1; /* shrank, or failed */
@@ -239,8 +226,8 @@ static int fetch_chunk(struct streams *s, LIBSSH2_SFTP_HANDLE *remote,
     return CLI_EXIT_OK;
 }
 
-/* Worker I's connection: log in again (keys or agent: no one is asked),
- * then the sftp subsystem and the file.  Only ssh2_open() says why not. */
+/* A worker's connection: log in again (meant for keys or an agent), the
+ * sftp subsystem and the file.  Only ssh2_open() says why not. */
 static int open_stream(struct streams *s, struct ssh2_session *ssh,
                        LIBSSH2_SFTP **sftp, LIBSSH2_SFTP_HANDLE **remote)
 {
@@ -254,6 +241,27 @@ static int open_stream(struct streams *s, struct ssh2_session *ssh,
         *remote = libssh2_sftp_open(*sftp, s->t->path, LIBSSH2_FXF_READ, 0);
     }
     return *remote != NULL ? CLI_EXIT_OK : CLI_EXIT_FAILURE;
+}
+
+/* A worker's goodbyes.  After a failure anywhere the transfer is over:
+ * the socket is shut first, so that no goodbye waits on a stalled server
+ * (see download() in main.c). */
+static void close_stream(struct streams *s, struct ssh2_session *ssh,
+                         LIBSSH2_SFTP *sftp, LIBSSH2_SFTP_HANDLE *remote)
+{
+    pthread_mutex_lock(&s->lock);
+    int failed = s->failed;
+    pthread_mutex_unlock(&s->lock);
+    if (failed && ssh->fd >= 0) {
+        shutdown(ssh->fd, SHUT_RDWR);
+    }
+    if (remote != NULL) {
+        libssh2_sftp_close(remote);
+    }
+    if (sftp != NULL) {
+        libssh2_sftp_shutdown(sftp);
+    }
+    ssh2_close(ssh, "sftp_get: done");
 }
 
 /* The first failure stops everyone; its worker waits (keeping its

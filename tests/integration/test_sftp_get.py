@@ -578,3 +578,24 @@ def test_sftp_get_streams_leave_a_prefix_to_resume(client, large_file,
     assert result.returncode == 0, error(result)
     assert sha256(tmp_path / "large.bin") == sha256(large_file)
     assert sorted(os.listdir(tmp_path)) == ["known_hosts", "large.bin"]
+
+
+def test_sftp_get_streams_give_up_on_a_stall(client, large_file, tmp_path):
+    proxy = DelayProxy(client.server.port, 0.001, stall_after=6 << 20)
+    start = time.monotonic()
+    try:
+        result = run_in(via(client, proxy.port, tmp_path, "--streams", "2",
+                            "--stall-timeout", "1", "127.0.0.1",
+                            client.server.user, str(large_file)),
+                        tmp_path, timeout=30)
+    finally:
+        proxy.close()
+    assert time.monotonic() - start < 15
+    assert result.returncode == 5, error(result)
+    first, second = error(result).splitlines(keepends=True)
+    assert first == (f"sftp_get: {large_file}: nothing received for 1 s "
+                     "(--stall-timeout)\n")
+    assert re.fullmatch(r"sftp_get: the first \d+ bytes are kept in "
+                        r"\.large\.bin\.part: --resume continues\n", second)
+    kept = (tmp_path / ".large.bin.part").read_bytes()
+    assert kept == large_file.read_bytes()[:len(kept)]
