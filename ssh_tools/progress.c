@@ -16,29 +16,38 @@
 
 static double now_seconds(void);
 static int terminal_width(void);
-static void report(struct progress *p, uint64_t done, double now);
-static void format_eta(char *buf, size_t size, uint64_t left, double rate);
+static void measure_rate(struct progress *p, uint64_t done, double now);
+static void report(struct progress *p, uint64_t done, double now, double took);
+static void format_time(char *buf, size_t size, double seconds);
 
 void progress_start(struct progress *p, FILE *out, const char *name,
-                    uint64_t total)
+                    uint64_t total, uint64_t base)
 {
-    *p = (struct progress){.out = out, .name = name, .total = total};
+    *p = (struct progress){
+        .out = out, .name = name, .total = total, .base = base};
     p->tty = isatty(fileno(out));
     p->start = now_seconds();
     p->last = -1;
+    p->mark = p->start;
+    p->mark_done = base;
 }
 
 void progress_update(struct progress *p, uint64_t done)
 {
     double now = now_seconds();
     if (progress_due(p, now)) {
-        report(p, done, now);
+        measure_rate(p, done, now);
+        report(p, done, now, -1);
     }
 }
 
 void progress_finish(struct progress *p, uint64_t done)
 {
-    report(p, done, now_seconds());
+    double now = now_seconds();
+    double took = now - p->start;
+    /* The average over the whole transfer, not the last window's. */
+    p->rate = took > 0 ? (double)(done - p->base) / took : 0;
+    report(p, done, now, took);
     if (p->tty) {
         fputc('\n', p->out);
     }
@@ -70,16 +79,24 @@ int progress_format_line(char *buf, size_t size, const char *name,
 }
 
 int progress_format_bar(char *buf, size_t size, int width, const char *name,
-                        uint64_t done, uint64_t total, double elapsed)
+                        uint64_t done, uint64_t total, double rate, double took)
 {
-    char have[32], speed[32], eta[32], right[128], bar[LINE_SIZE];
-    double rate = elapsed > 0 ? (double)done / elapsed : 0;
+    char have[32], speed[32], when[32], right[128], bar[LINE_SIZE];
     int percent = total > 0 ? (int)(100 * (double)done / (double)total) : 100;
     progress_format_size(have, sizeof have, (double)done);
     progress_format_size(speed, sizeof speed, rate);
-    format_eta(eta, sizeof eta, total > done ? total - done : 0, rate);
+    if (took >= 0) {
+        char spent[16];
+        format_time(spent, sizeof spent, took);
+        snprintf(when, sizeof when, "in %s", spent);
+    } else if (rate > 0) {
+        format_time(when, sizeof when,
+                    (double)(total > done ? total - done : 0) / rate);
+    } else {
+        snprintf(when, sizeof when, "--:--");
+    }
     snprintf(right, sizeof right, "%3d%% %10s %10s/s %7s", percent, have, speed,
-             eta);
+             when);
     /* NAME, space, [bar], space, the figures. */
     int room = width - NAME_COLUMNS - (int)strlen(right) - 4;
     bar[0] = '\0';
@@ -131,15 +148,29 @@ static int terminal_width(void)
     return n >= 40 && n < LINE_SIZE ? (int)n : DEFAULT_WIDTH;
 }
 
-/* One report: redraw the terminal line, or print one more book line. */
-static void report(struct progress *p, uint64_t done, double now)
+/* The recent rate: over the last window once one has passed, until then
+ * since the start. */
+static void measure_rate(struct progress *p, uint64_t done, double now)
+{
+    if (now - p->mark > 0) {
+        p->rate = (double)(done - p->mark_done) / (now - p->mark);
+    }
+    if (now - p->mark >= PROGRESS_RATE_WINDOW) {
+        p->mark = now;
+        p->mark_done = done;
+    }
+}
+
+/* One report: redraw the terminal line (TOOK as progress_format_bar()
+ * wants it), or print one more book line. */
+static void report(struct progress *p, uint64_t done, double now, double took)
 {
     char line[LINE_SIZE];
     p->last = now;
     if (p->tty) {
         int width = terminal_width() - 1; /* no wrap in the last column */
         if (progress_format_bar(line, sizeof line, width, p->name, done,
-                                p->total, now - p->start) == 0) {
+                                p->total, p->rate, took) == 0) {
             fprintf(p->out, "\r%-*s", width, line);
         }
     } else {
@@ -155,15 +186,14 @@ static void report(struct progress *p, uint64_t done, double now)
     fflush(p->out);
 }
 
-/* The time left as "m:ss", whole hours ("2h") from 100 minutes on, or
- * "--:--" while the rate is 0. */
-static void format_eta(char *buf, size_t size, uint64_t left, double rate)
+/* SECONDS as "m:ss", or whole hours ("2h") from 100 minutes on. */
+static void format_time(char *buf, size_t size, double time)
 {
-    if (rate <= 0) {
-        snprintf(buf, size, "--:--");
+    if (!(time < 1e9)) {
+        snprintf(buf, size, "--:--"); /* a rate next to nothing */
         return;
     }
-    unsigned long seconds = (unsigned long)((double)left / rate + 0.5);
+    unsigned long seconds = (unsigned long)(time + 0.5);
     if (seconds >= 100UL * 60) {
         snprintf(buf, size, "%luh", seconds / 3600);
         return;

@@ -1,18 +1,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""ssh_simple, ssh_threads, sftp_get and ssh_cat as a user runs them,
-against a real OpenSSH sshd."""
-import hashlib
-import os
+"""ssh_simple, ssh_threads and ssh_cat as a user runs them, against a real
+OpenSSH sshd (sftp_get: test_sftp_get.py)."""
 import re
-import signal
 import subprocess
 import time
-from pathlib import Path
 
-import pexpect
 import pytest
 
-from conftest import program, program_env, require_terminals
+from conftest import program, require_terminals
 from fixtures_sshc import Client
 
 
@@ -22,12 +17,6 @@ def lines(result):
 
 def error(result):
     return result.stderr.decode()
-
-
-def known_hosts_for(server, port, path):
-    pub = Path(f"{server.dir}/ssh_host_ed25519_key.pub").read_text().split()
-    path.write_text(f"[127.0.0.1]:{port} {pub[0]} {pub[1]}\n")
-    return path
 
 
 # -- ssh_simple --
@@ -137,196 +126,6 @@ def test_ssh_cat_is_the_conch_example(client):
     assert result.stdout == (b'We got this from "cat": This data will be '
                              b'echoed back to us by "cat."\n')
     assert result.stderr == b""
-
-
-# -- sftp_get --
-
-@pytest.fixture
-def remote_files(tmp_path_factory):
-    """A 5 MiB file of random bytes and a small one, in a remote dir."""
-    remote = tmp_path_factory.mktemp("remote")
-    (remote / "big.bin").write_bytes(os.urandom(5 << 20))
-    (remote / "small.txt").write_text("DISTRIB_ID=Shellwire\n")
-    return remote
-
-
-def sha256(path):
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def test_sftp_get_downloads_exactly_with_book_lines(client, remote_files,
-                                                    tmp_path):
-    big = remote_files / "big.bin"
-    result = client.run("sftp_get", "127.0.0.1", client.server.user,
-                        str(remote_files / "small.txt"), str(big),
-                        cwd=tmp_path)
-    assert result.returncode == 0, error(result)
-    assert sha256(tmp_path / "big.bin") == sha256(big)
-    assert (tmp_path / "small.txt").read_text() == "DISTRIB_ID=Shellwire\n"
-    out = lines(result)
-    assert out[0] == (f"Transfer of '{remote_files}/small.txt' is at 21/21 "
-                      "bytes (100.0%)")
-    assert out[-1] == (f"Transfer of '{big}' is at 5242880/5242880 bytes "
-                       "(100.0%)")
-    assert sorted(os.listdir(tmp_path)) == ["big.bin", "small.txt"]
-    assert (tmp_path / "big.bin").stat().st_mode & 0o777 == \
-        0o666 & ~_umask()
-
-
-def _umask():
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def test_sftp_get_book_line_for_a_long_path(client, tmp_path_factory,
-                                            tmp_path):
-    deep = tmp_path_factory.mktemp("remote") / ("d" * 250) / ("e" * 250)
-    deep.mkdir(parents=True)
-    (deep / "f.txt").write_text("deep\n")
-    result = client.run("sftp_get", "127.0.0.1", client.server.user,
-                        str(deep / "f.txt"), cwd=tmp_path)
-    assert result.returncode == 0, error(result)
-    assert lines(result) == [f"Transfer of '{deep}/f.txt' is at 5/5 bytes "
-                             "(100.0%)"]
-    assert (tmp_path / "f.txt").read_text() == "deep\n"
-
-
-def test_sftp_get_stays_in_the_current_directory(client, remote_files,
-                                                 tmp_path):
-    here = tmp_path / "here"
-    here.mkdir()
-    sneaky = f"{remote_files}/../{remote_files.name}/small.txt"
-    result = client.run("sftp_get", "127.0.0.1", client.server.user,
-                        sneaky, "../", str(remote_files) + "/", cwd=here)
-    assert result.returncode == 1
-    assert os.listdir(here) == ["small.txt"]
-    assert os.listdir(tmp_path) == ["here"]
-    assert error(result) == (
-        "sftp_get: ../: no file name to save it under\n"
-        f"sftp_get: {remote_files}/: no file name to save it under\n")
-
-
-def test_sftp_get_missing_file_fails_but_goes_on(client, remote_files,
-                                                 tmp_path):
-    result = client.run("sftp_get", "127.0.0.1", client.server.user,
-                        "/no/such/file", str(remote_files / "small.txt"),
-                        cwd=tmp_path)
-    assert result.returncode == 1
-    assert error(result) == (
-        "sftp_get: cannot open /no/such/file: no such file\n")
-    assert os.listdir(tmp_path) == ["small.txt"]
-
-
-def test_sftp_get_unreadable_path_is_one_line(client, remote_files,
-                                              tmp_path):
-    # Opening a directory works; reading it does not (SSH_FX_FAILURE).
-    result = client.run("sftp_get", "127.0.0.1", client.server.user,
-                        str(remote_files), cwd=tmp_path)
-    assert result.returncode == 1
-    assert error(result) == f"sftp_get: cannot read {remote_files}: failure\n"
-    assert os.listdir(tmp_path) == []
-
-
-def test_sftp_get_connection_drop_leaves_no_file(client, remote_files,
-                                                 tmp_path, drop_proxy):
-    proxy = drop_proxy(client.server.port, cut_after=2 << 20)
-    known = known_hosts_for(client.server, proxy.port,
-                            tmp_path / "known_hosts")
-    (tmp_path / "big.bin").write_text("the old file\n")
-    args = client.args("sftp_get", "127.0.0.1", client.server.user,
-                       str(remote_files / "big.bin"), known_hosts=False)
-    args[args.index("-p") + 1] = str(proxy.port)
-    result = subprocess.run(args[:1] + ["--known-hosts", str(known)] +
-                            args[1:], capture_output=True, cwd=tmp_path,
-                            stdin=subprocess.DEVNULL, timeout=60,
-                            env=program_env(), start_new_session=True)
-    assert result.returncode == 6, error(result)
-    assert error(result).startswith(
-        f"sftp_get: {remote_files}/big.bin: ")
-    # The old file is untouched and no temporary file is left behind.
-    assert sorted(os.listdir(tmp_path)) == ["big.bin", "known_hosts"]
-    assert (tmp_path / "big.bin").read_text() == "the old file\n"
-
-
-def test_sftp_get_interrupted_removes_its_temporary_file(
-        client, remote_files, tmp_path, drop_proxy):
-    proxy = drop_proxy(client.server.port, stall_after=1 << 20)
-    known = known_hosts_for(client.server, proxy.port,
-                            tmp_path / "known_hosts")
-    args = client.args("sftp_get", "127.0.0.1", client.server.user,
-                       str(remote_files / "big.bin"), known_hosts=False)
-    args[args.index("-p") + 1] = str(proxy.port)
-    child = subprocess.Popen(args[:1] + ["--known-hosts", str(known)] +
-                             args[1:], cwd=tmp_path, env=program_env(),
-                             stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL,
-                             stdin=subprocess.DEVNULL, start_new_session=True)
-    assert proxy.stalled.wait(30)
-    temps = [n for n in os.listdir(tmp_path) if n.startswith(".big.bin.")]
-    assert len(temps) == 1  # it is there while the transfer runs
-    child.send_signal(signal.SIGINT)
-    assert child.wait(timeout=30) == -signal.SIGINT
-    assert sorted(os.listdir(tmp_path)) == ["known_hosts"]
-
-
-def test_sftp_get_draws_a_bar_on_a_terminal(client, remote_files, tmp_path):
-    big = remote_files / "big.bin"
-    args = client.args("sftp_get", "127.0.0.1", client.server.user, str(big))
-    child = pexpect.spawn(args[0], args[1:], cwd=str(tmp_path),
-                          env=program_env(COLUMNS="80"), timeout=60)
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 0
-    out = child.before.decode()
-    # One line redrawn with \r, ended once; the last drawing is complete.
-    assert out.count("\n") == 1 and out.endswith("\r\n")
-    last = out.rstrip("\r\n").split("\r")[-1]
-    assert last.startswith(str(big)[:24] + " [===============] 100%")
-    assert "5.0 MiB" in last and last.rstrip().endswith("0:00")
-    assert sha256(tmp_path / "big.bin") == sha256(big)
-
-
-def test_sftp_get_error_starts_its_own_line_after_a_bar(
-        client, remote_files, tmp_path, drop_proxy):
-    import threading
-    proxy = drop_proxy(client.server.port, stall_after=1 << 20)
-    known = known_hosts_for(client.server, proxy.port,
-                            tmp_path / "known_hosts")
-    big = remote_files / "big.bin"
-    args = client.args("sftp_get", "127.0.0.1", client.server.user, str(big),
-                       known_hosts=False)
-    args[args.index("-p") + 1] = str(proxy.port)
-    args[1:1] = ["--known-hosts", str(known)]
-    child = pexpect.spawn(args[0], args[1:], cwd=str(tmp_path),
-                          env=program_env(COLUMNS="80"), timeout=60)
-    # Held at 1 MiB until the bar is due, then at 3 MiB, by when the
-    # first 2 MiB read has returned and drawn it; then the cut.
-    assert proxy.stalled.wait(30)
-    time.sleep(0.3)
-    first, proxy.release = proxy.release, threading.Event()
-    proxy.stall_after = 3 << 20
-    proxy.stalled.clear()
-    first.set()
-    assert proxy.stalled.wait(30)
-    child.expect_exact("] ")  # the bar
-    proxy.close()
-    child.expect(pexpect.EOF)
-    child.close()
-    assert child.exitstatus == 6
-    out = child.before.decode()
-    # The bar's line is ended before the one-line error.
-    assert re.search(rf"\r\nsftp_get: {big}: [^\r\n]+\r\n$", out), out
-    assert out.count("sftp_get: ") == 1
-    assert sorted(os.listdir(tmp_path)) == ["known_hosts"]
-
-
-def test_sftp_get_needs_a_path():
-    result = subprocess.run([program("sftp_get"), "127.0.0.1", "root"],
-                            capture_output=True)
-    assert result.returncode == 2
-    assert result.stderr.decode().splitlines()[0] == (
-        "sftp_get: missing PATH")
 
 
 # -- The command line every client shares --

@@ -48,9 +48,9 @@ static void bar_half_way(void **state)
 {
     char line[512];
     (void)state;
-    /* 50 MiB of 100 in 10 s: 5 MiB/s, 10 s left. */
+    /* 50 MiB of 100 at 5 MiB/s: 10 s left. */
     assert_int_equal(progress_format_bar(line, sizeof line, 79, "big.bin",
-                                         50 << 20, 100 << 20, 10.0),
+                                         50 << 20, 100 << 20, 5 << 20, -1),
                      0);
     assert_string_equal(line, "big.bin                  [======>        ]"
                               "  50%   50.0 MiB    5.0 MiB/s    0:10");
@@ -62,16 +62,21 @@ static void bar_start_end_and_narrow(void **state)
     char line[512];
     (void)state;
     assert_int_equal(
-        progress_format_bar(line, sizeof line, 79, "x", 0, 10, 0.0), 0);
+        progress_format_bar(line, sizeof line, 79, "x", 0, 10, 0.0, -1), 0);
     assert_string_equal(line, "x                        [               ]"
                               "   0%        0 B        0 B/s   --:--");
     assert_int_equal(
-        progress_format_bar(line, sizeof line, 79, "x", 10, 10, 1.0), 0);
+        progress_format_bar(line, sizeof line, 79, "x", 10, 10, 10.0, -1), 0);
     assert_string_equal(line, "x                        [===============]"
                               " 100%       10 B       10 B/s    0:00");
+    /* Over: the average rate and the whole time. */
+    assert_int_equal(
+        progress_format_bar(line, sizeof line, 79, "x", 10, 10, 5.0, 2.0), 0);
+    assert_string_equal(line, "x                        [===============]"
+                              " 100%       10 B        5 B/s in 0:02");
     /* Too narrow for a bar: the figures alone. */
     assert_int_equal(
-        progress_format_bar(line, sizeof line, 40, "x", 5, 10, 1.0), 0);
+        progress_format_bar(line, sizeof line, 40, "x", 5, 10, 5.0, -1), 0);
     assert_string_equal(line, "x                         50%        5 B"
                               "        5 B/s    0:01");
 }
@@ -82,7 +87,7 @@ static void time_left_in_hours(void **state)
     (void)state;
     /* 1 KiB/s with 7200 KiB to go: two hours. */
     assert_int_equal(progress_format_bar(line, sizeof line, 79, "slow", 1024,
-                                         1024 + 7200 * 1024, 1.0),
+                                         1024 + 7200 * 1024, 1024.0, -1),
                      0);
     assert_string_equal(line + strlen(line) - 3, " 2h");
 }
@@ -93,7 +98,7 @@ static void long_name_is_cut(void **state)
     (void)state;
     assert_int_equal(progress_format_bar(line, sizeof line, 79,
                                          "a-very-long-file-name-indeed.tar.gz",
-                                         1, 2, 1.0),
+                                         1, 2, 1.0, -1),
                      0);
     assert_memory_equal(line, "a-very-long-file-name-in [", 26);
     assert_int_equal((int)strlen(line), 79);
@@ -113,6 +118,25 @@ static void pace(void **state)
     assert_false(progress_due(&p, 101.05));
 }
 
+static void rate_is_recent_then_average(void **state)
+{
+    char text[512] = "";
+    FILE *out = fmemopen(text, sizeof text - 1, "w");
+    struct progress p;
+    (void)state;
+    assert_non_null(out);
+    progress_start(&p, out, "f", 100, 40); /* 40 bytes from before */
+    p.start = p.mark = p.start - 10;
+    progress_update(&p, 60);
+    /* 20 new bytes in 10 s; the window starts again now. */
+    assert_true(p.rate > 1.99 && p.rate < 2.01);
+    assert_int_equal((int)p.mark_done, 60);
+    progress_finish(&p, 100);
+    fclose(out);
+    /* The average leaves the 40 old bytes out: 60 in 10 s. */
+    assert_true(p.rate > 5.9 && p.rate < 6.01);
+}
+
 static void pipe_output_is_lines(void **state)
 {
     char text[512] = "";
@@ -120,7 +144,7 @@ static void pipe_output_is_lines(void **state)
     struct progress p;
     (void)state;
     assert_non_null(out);
-    progress_start(&p, out, "/etc/hostname", 3);
+    progress_start(&p, out, "/etc/hostname", 3, 0);
     progress_update(&p, 1); /* too soon after the start: nothing */
     progress_finish(&p, 3);
     fclose(out);
@@ -157,6 +181,7 @@ int main(void)
         cmocka_unit_test(long_name_is_cut),
         cmocka_unit_test(pace),
         cmocka_unit_test(pipe_output_is_lines),
+        cmocka_unit_test(rate_is_recent_then_average),
     };
     return cmocka_run_group_tests_name("progress", tests, NULL, NULL);
 }

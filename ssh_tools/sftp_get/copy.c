@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * copy: the read/write loop of a download, and what to say when a step
+ * of the SFTP conversation fails.
+ *
+ * libssh2_sftp_read() is given a large buffer: libssh2 1.10 then keeps
+ * up to four times that many bytes of 30000-byte READs in flight
+ * (draft-ietf-secsh-filexfer-02 section 6.4), which is what makes a
+ * download fast over a long round trip.
+ */
+#include <err.h>
+#include <stdio.h>
+
+#include "common/cli.h"
+#include "common/net.h"
+#include "get.h"
+#include "ssh_tools/progress.h"
+
+int copy_remote(struct transfer *t, char *buffer, size_t size)
+{
+    uint64_t total =
+        t->attrs.flags & LIBSSH2_SFTP_ATTR_SIZE ? t->attrs.filesize : 0;
+    /* The next READ asks for this offset (no request is sent yet). */
+    libssh2_sftp_seek64(t->remote, t->offset);
+    struct progress bar;
+    progress_start(&bar, stdout, t->path, total, t->offset);
+    ssize_t n;
+    while ((n = libssh2_sftp_read(t->remote, buffer, size)) > 0) {
+        if (net_write_all(t->fd, buffer, (size_t)n) < 0) {
+            progress_stop(&bar);
+            warn("writing %s", t->part);
+            return CLI_EXIT_FAILURE;
+        }
+        t->done += (uint64_t)n;
+        partial_stamp(t);
+        progress_update(&bar, t->done);
+    }
+    if (n < 0) {
+        progress_stop(&bar);
+        return sftp_fail(t->ssh, t->sftp, "cannot read", t->path);
+    }
+    progress_finish(&bar, t->done);
+    return CLI_EXIT_OK;
+}
+
+int sftp_fail(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp, const char *what,
+              const char *path)
+{
+    static const char *const reasons[] = {"ok",
+                                          "end of file",
+                                          "no such file",
+                                          "permission denied",
+                                          "failure",
+                                          "bad message",
+                                          "no connection",
+                                          "connection lost",
+                                          "operation unsupported"};
+    int error = libssh2_session_last_errno(ssh->session);
+    if (error == LIBSSH2_ERROR_TIMEOUT) {
+        /* libssh2's time-out per blocking call: our stall time-out. */
+        warnx("%s: nothing received for %ld s (--stall-timeout)", path,
+              libssh2_session_get_timeout(ssh->session) / 1000);
+        return CLI_EXIT_TIMEOUT;
+    }
+    if (error != LIBSSH2_ERROR_SFTP_PROTOCOL) {
+        int status = ssh2_fail(ssh->session, path);
+        /* Not a file's fault: stop, whatever libssh2 called it. */
+        return status == CLI_EXIT_FAILURE ? CLI_EXIT_CLOSED : status;
+    }
+    unsigned long code = libssh2_sftp_last_error(sftp);
+    warnx("%s %s: %s", what, path,
+          code < sizeof reasons / sizeof reasons[0] ? reasons[code]
+                                                    : "refused");
+    return CLI_EXIT_FAILURE;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * get: what sftp_get's files share.  main.c tells the story and calls the
+ * other two: partial.c (the hidden partial file beside the final name) and
+ * copy.c (the read/write loop); neither calls back into main.c.
+ */
+#ifndef SHELLWIRE_SSH_SFTP_GET_GET_H
+#define SHELLWIRE_SSH_SFTP_GET_GET_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libssh2.h>
+#include <libssh2_sftp.h>
+
+#include "ssh_tools/ssh2_session.h"
+
+/* What the partial file of NAME is called: ".NAME.part". */
+#define PARTIAL_FORMAT ".%s.part"
+
+/* One download: the remote file, and the partial local file it goes to. */
+struct transfer {
+    struct ssh2_session *ssh;
+    LIBSSH2_SFTP *sftp;
+    LIBSSH2_SFTP_HANDLE *remote;
+    const char *path;              /* the remote path, as given */
+    LIBSSH2_SFTP_ATTRIBUTES attrs; /* its size, mode, times: flags say */
+    char part[PATH_MAX];           /* the partial file's name */
+    int fd;                        /* open on it, or -1 */
+    uint64_t offset;               /* its length when we began */
+    uint64_t done;                 /* its length now */
+};
+
+/* -- partial.c -- */
+
+/* Keep (not remove) the partial file when a signal ends the program. */
+void partial_guard_signals(void);
+
+/*
+ * Open T's partial file for NAME: afresh, or with RESUME where it stops,
+ * after checking that the remote file neither shrank nor changed its
+ * time.  Returns an enum cli_exit (FAILURE after one line).
+ */
+int partial_open(struct transfer *t, const char *name, int resume);
+
+/* Give the partial file the remote file's time, which --resume checks. */
+void partial_stamp(const struct transfer *t);
+
+/* Complete: the remote mode (and with PRESERVE its times), then the final
+ * NAME.  Returns an enum cli_exit. */
+int partial_keep(struct transfer *t, const char *name, int preserve);
+
+/* Failed with STATUS: keep what an interrupted transfer fetched, else
+ * remove it. */
+void partial_abandon(struct transfer *t, int status);
+
+/* -- copy.c (which also holds sftp_fail()) -- */
+
+/* The remote file from T->offset into T->fd, BUFFER (SIZE bytes) at a
+ * time, with the progress on stdout.  Returns an enum cli_exit. */
+int copy_remote(struct transfer *t, char *buffer, size_t size);
+
+/* -- streams.c -- */
+
+/* At most this many connections for one file (--streams). */
+#define STREAMS_MAX 8
+
+/*
+ * As copy_remote(), over N connections (T's own, and N - 1 more opened
+ * with OPTS, each giving up after STALL_MS idle).  T's size must be known.
+ */
+int copy_streams(struct transfer *t, const struct ssh2_options *opts,
+                 long stall_ms, int n);
+
+/*
+ * One line about PATH after WHAT failed: the server's SSH_FX_* status
+ * (CLI_EXIT_FAILURE: this file only), or the connection's trouble (its
+ * status: the session is over).
+ */
+int sftp_fail(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp, const char *what,
+              const char *path);
+
+#endif
