@@ -40,6 +40,8 @@ DEFINITION = re.compile(
     r"^(?!static\b)[A-Za-z_][\w \*]*?\b([A-Za-z_]\w*)\s*\([^;]*$")
 ANY_DEFINITION = re.compile(
     r"^(?:static\s+)?[A-Za-z_][\w \*]*?\b([A-Za-z_]\w*)\s*\([^;]*$")
+# libssh2 declares its callbacks through macros: FUNC_MACRO(name).
+MACRO_DEFINITION = re.compile(r"^(?:static\s+)?[A-Z][A-Z0-9_]*\((\w+)\)\s*$")
 CALL = re.compile(r"\b([A-Za-z_]\w*)\s*\(")
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)
 LESSON_NAME = re.compile(r"`([A-Za-z_]\w*)\(\)`")
@@ -151,7 +153,7 @@ def lesson_findings(sources):
     ours = set()
     for f in sources + tracked("tests/*.c", "bench/*.c"):
         for line in strip_comments((REPO / f).read_text()).splitlines():
-            m = ANY_DEFINITION.match(line)
+            m = ANY_DEFINITION.match(line) or MACRO_DEFINITION.match(line)
             if m:
                 ours.add(m.group(1))
     wanted = {}
