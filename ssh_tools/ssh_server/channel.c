@@ -9,15 +9,15 @@
  * window-change give 0 to accept and -1 to deny, shell, exec, env and
  * subsystem give 0 or 1, and data gives the number of bytes it consumed.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
+#include <libssh/server.h>
 
-#include "common/console.h"
-#include "server.h"
+#include "channel.h"
 
 #define PTY_ACCEPT     0
 #define PTY_DENY       (-1)
@@ -26,7 +26,7 @@
 #define WRITE_CHUNK    32768
 #define TERM_MAX_SIDE  10000
 
-static struct channel *new_channel(struct client *client);
+static void set_callbacks(struct channel *ch);
 static int on_pty_request(ssh_session session, ssh_channel channel,
                           const char *term, int width, int height, int pxwidth,
                           int pxheight, void *userdata);
@@ -42,42 +42,35 @@ static int on_data(ssh_session session, ssh_channel channel, void *data,
                    uint32_t len, int is_stderr, void *userdata);
 static void on_eof(ssh_session session, ssh_channel channel, void *userdata);
 static void on_close(ssh_session session, ssh_channel channel, void *userdata);
+static void queue_output(void *ctx, const char *bytes, size_t len);
 static void flush(struct channel *ch);
 static void finish(struct channel *ch);
 
-/* The client asks for a session channel (a server callback). */
-ssh_channel channel_open(ssh_session session, void *userdata)
-{
-    struct client *client = userdata;
-    (void)session;
-    client_touch(client);
-    if (!client->authenticated) {
-        return NULL;
-    }
-    for (size_t i = 0; i < MAX_CHANNELS; i++) {
-        if (client->channels[i] == NULL) {
-            client->channels[i] = new_channel(client);
-            return client->channels[i] ? client->channels[i]->handle : NULL;
-        }
-    }
-    client_log(client, "channel refused: %d open already", MAX_CHANNELS);
-    return NULL;
-}
-
-static struct channel *new_channel(struct client *client)
+struct channel *channel_create(ssh_session session, enum mode mode,
+                               const char *user, struct peer *peer)
 {
     struct channel *ch = calloc(1, sizeof(*ch));
     if (ch == NULL) {
         return NULL;
     }
-    ch->client = client;
-    ch->handle = ssh_channel_new(client->session);
+    ch->peer = peer;
+    ch->user = user;
+    ch->handle = ssh_channel_new(session);
     if (ch->handle == NULL) {
-        client_log(client, "ssh_channel_new: %s",
-                   ssh_get_error(client->session));
+        peer_log(peer, "ssh_channel_new: %s", ssh_get_error(session));
         free(ch);
         return NULL;
     }
+    const struct mode_output out = {.ctx = ch, .write = queue_output};
+    mode_init(&ch->mode, mode, &out);
+    set_callbacks(ch);
+    return ch;
+}
+
+/* The requests we answer; libssh refuses the unset ones (env, subsystem,
+ * x11, agent). */
+static void set_callbacks(struct channel *ch)
+{
     ch->cb.userdata = ch;
     ch->cb.channel_pty_request_function = on_pty_request;
     ch->cb.channel_pty_window_change_function = on_window_change;
@@ -86,10 +79,8 @@ static struct channel *new_channel(struct client *client)
     ch->cb.channel_data_function = on_data;
     ch->cb.channel_eof_function = on_eof;
     ch->cb.channel_close_function = on_close;
-    /* Unset callbacks (env, subsystem, x11, agent) are refused by libssh. */
     ssh_callbacks_init(&ch->cb);
     ssh_set_channel_callbacks(ch->handle, &ch->cb);
-    return ch;
 }
 
 /* RFC 4254 6.2: the terminal's name and size, kept for the console. */
@@ -99,11 +90,11 @@ static int on_pty_request(ssh_session session, ssh_channel channel,
 {
     struct channel *ch = userdata;
     (void)session, (void)channel, (void)pxwidth, (void)pxheight;
-    client_touch(ch->client);
-    snprintf(ch->term, sizeof(ch->term), "%s", term);
-    ch->cols = clamp_side(width);
-    ch->rows = clamp_side(height);
-    ch->has_pty = 1;
+    peer_touch(ch->peer);
+    snprintf(ch->terminal.term, sizeof(ch->terminal.term), "%s", term);
+    ch->terminal.cols = clamp_side(width);
+    ch->terminal.rows = clamp_side(height);
+    ch->terminal.has_pty = 1;
     return PTY_ACCEPT;
 }
 
@@ -114,12 +105,10 @@ static int on_window_change(ssh_session session, ssh_channel channel, int width,
 {
     struct channel *ch = userdata;
     (void)session, (void)channel, (void)pxwidth, (void)pxheight;
-    client_touch(ch->client);
-    ch->cols = clamp_side(width);
-    ch->rows = clamp_side(height);
-    if (ch->console != NULL) {
-        console_set_window(ch->console, ch->cols, ch->rows);
-    }
+    peer_touch(ch->peer);
+    ch->terminal.cols = clamp_side(width);
+    ch->terminal.rows = clamp_side(height);
+    mode_set_window(&ch->mode, ch->terminal.cols, ch->terminal.rows);
     return PTY_ACCEPT;
 }
 
@@ -135,11 +124,8 @@ static int on_shell_request(ssh_session session, ssh_channel channel,
 {
     struct channel *ch = userdata;
     (void)session, (void)channel;
-    client_touch(ch->client);
-    if (ch->client->server->cfg.mode == MODE_ECHO) {
-        return REQUEST_ACCEPT;
-    }
-    if (ch->console != NULL || mode_start_console(ch) < 0) {
+    peer_touch(ch->peer);
+    if (mode_start_shell(&ch->mode, &ch->terminal, ch->user) < 0) {
         return REQUEST_DENY;
     }
     return REQUEST_ACCEPT;
@@ -151,14 +137,15 @@ static int on_exec_request(ssh_session session, ssh_channel channel,
 {
     struct channel *ch = userdata;
     (void)session, (void)channel;
-    client_touch(ch->client);
-    if (ch->client->server->cfg.mode == MODE_ECHO) {
-        client_log(ch->client, "exec request refused in echo mode");
+    peer_touch(ch->peer);
+    if (ch->mode.mode == MODE_ECHO) {
+        peer_log(ch->peer, "exec request refused in echo mode");
         return REQUEST_DENY;
     }
-    if (ch->console != NULL || mode_run_command(ch, command) < 0) {
+    if (mode_run_command(&ch->mode, &ch->terminal, ch->user, command) < 0) {
         return REQUEST_DENY;
     }
+    ch->got_eof = 1;
     return REQUEST_ACCEPT;
 }
 
@@ -168,8 +155,16 @@ static int on_data(ssh_session session, ssh_channel channel, void *data,
 {
     struct channel *ch = userdata;
     (void)session, (void)channel, (void)is_stderr;
-    client_touch(ch->client);
-    mode_input(ch, data, len);
+    peer_touch(ch->peer);
+    if (ch->got_eof) {
+        return (int)len; /* finishing: an exec's stdin, bytes after Ctrl-D */
+    }
+    enum mode_state state = mode_input(&ch->mode, data, len);
+    if (state == MODE_BROKEN) {
+        ch->fail = "out of memory";
+    } else if (state == MODE_OVER) {
+        ch->got_eof = 1;
+    }
     return (int)len;
 }
 
@@ -177,7 +172,7 @@ static void on_eof(ssh_session session, ssh_channel channel, void *userdata)
 {
     struct channel *ch = userdata;
     (void)session, (void)channel;
-    client_touch(ch->client);
+    peer_touch(ch->peer);
     ch->got_eof = 1;
 }
 
@@ -188,40 +183,24 @@ static void on_close(ssh_session session, ssh_channel channel, void *userdata)
     ch->got_eof = 1;
 }
 
-/* Queue bytes for the client; flush() sends what its window allows. */
-void channel_send(struct channel *ch, const char *bytes, size_t len)
+/* The mode's output: queued; flush() sends what the window allows. */
+static void queue_output(void *ctx, const char *bytes, size_t len)
 {
-    struct client *client = ch->client;
-    if (client->drop != NULL || ch->closed) {
+    struct channel *ch = ctx;
+    if (ch->fail != NULL || ch->closed) {
         return;
     }
-    if (ch->out_len + len > MAX_PENDING_OUTPUT) {
-        client->drop = "sends faster than it reads";
-        return;
+    if (bytebuf_append(&ch->out, bytes, len, MAX_PENDING_OUTPUT) < 0) {
+        ch->fail =
+            errno == ENOBUFS ? "sends faster than it reads" : "out of memory";
     }
-    if (ch->out_len + len > ch->out_cap) {
-        size_t cap = ch->out_cap == 0 ? 4096 : ch->out_cap;
-        while (cap < ch->out_len + len) {
-            cap *= 2;
-        }
-        char *grown = realloc(ch->out, cap);
-        if (grown == NULL) {
-            client->drop = "out of memory";
-            return;
-        }
-        ch->out = grown;
-        ch->out_cap = cap;
-    }
-    memcpy(ch->out + ch->out_len, bytes, len);
-    ch->out_len += len;
 }
 
-/* After each poll: send queued output, and close a finished channel. */
 void channel_tend(struct channel *ch)
 {
-    mode_tick(ch);
+    mode_tick(&ch->mode);
     flush(ch);
-    if (ch->got_eof && ch->out_len == 0) {
+    if (ch->got_eof && ch->out.len == 0) {
         finish(ch);
     }
 }
@@ -232,20 +211,19 @@ void channel_tend(struct channel *ch)
  */
 static void flush(struct channel *ch)
 {
-    while (ch->out_len > 0 && !ch->closed) {
+    while (ch->out.len > 0 && !ch->closed) {
         size_t room = ssh_channel_window_size(ch->handle);
-        size_t n = ch->out_len < room ? ch->out_len : room;
+        size_t n = ch->out.len < room ? ch->out.len : room;
         n = n < WRITE_CHUNK ? n : WRITE_CHUNK;
         if (n == 0) {
             return;
         }
-        int sent = ssh_channel_write(ch->handle, ch->out, n);
+        int sent = ssh_channel_write(ch->handle, ch->out.data, n);
         if (sent < 0) {
-            ch->client->drop = "channel write failed";
+            ch->fail = "channel write failed";
             return;
         }
-        memmove(ch->out, ch->out + sent, ch->out_len - sent);
-        ch->out_len -= sent;
+        bytebuf_consume(&ch->out, (size_t)sent);
     }
 }
 
@@ -257,15 +235,21 @@ static void finish(struct channel *ch)
     }
     ch->closed = 1;
     if (ssh_channel_is_open(ch->handle)) {
-        ssh_channel_request_send_exit_status(ch->handle, mode_exit_status(ch));
+        ssh_channel_request_send_exit_status(ch->handle,
+                                             mode_exit_status(&ch->mode));
         ssh_channel_send_eof(ch->handle);
     }
     ssh_channel_close(ch->handle);
 }
 
+long long channel_wait_ms(const struct channel *ch)
+{
+    return mode_wait_ms(&ch->mode);
+}
+
 /*
- * Free CH.  libssh frees its half once the client's CLOSE has come too,
- * and must not call back into CH after this: its callbacks go first.
+ * libssh frees its half once the client's CLOSE has come too, and must not
+ * call back into CH after this: its callbacks go first.
  */
 void channel_release(struct channel *ch)
 {
@@ -274,7 +258,7 @@ void channel_release(struct channel *ch)
     }
     ssh_remove_channel_callbacks(ch->handle, &ch->cb);
     ssh_channel_free(ch->handle);
-    console_free(ch->console);
-    free(ch->out);
+    mode_free(&ch->mode);
+    bytebuf_free(&ch->out);
     free(ch);
 }

@@ -10,8 +10,9 @@
  *     $ ssh -p 2222 127.0.0.1
  *
  * RFC 4253 (transport, host key), 4252 (authentication), 4254 (channels).
- * Read main() first, then loop.c (the event loop), auth.c (who gets in),
- * channel.c and modes.c (what they get); options.c is the command line.
+ * Read main() first, then loop.c (the event loop), client.c (one
+ * connection), auth.c (who gets in), channel.c and modes.c (what they
+ * get); options.c is the command line.
  * Lesson: lessons/09-ssh-server.md.
  */
 #include <err.h>
@@ -24,9 +25,11 @@
 #include <libssh/libssh.h>
 #include <libssh/server.h>
 
+#include "auth.h"
 #include "common/cli.h"
 #include "common/net.h"
 #include "common/users.h"
+#include "hostkey.h"
 #include "server.h"
 
 #define LISTEN_BACKLOG 64
@@ -79,8 +82,8 @@ out:
     if (server.listen_fd >= 0) {
         close(server.listen_fd);
     }
-    auth_free_keys(&server);
-    users_free(server.users);
+    auth_free_keys(&server.rules);
+    users_free(server.rules.users);
     free(server.clients);
     free(server.cfg.allowed_users);
     return status;
@@ -114,12 +117,15 @@ static int set_up(struct server *server)
     if (server->bind == NULL) {
         return -1;
     }
-    if (cfg->keys_path != NULL && auth_load_keys(server, cfg->keys_path) < 0) {
+    server->rules.allowed_users = cfg->allowed_users;
+    server->rules.allowed_count = cfg->allowed_count;
+    if (cfg->keys_path != NULL &&
+        auth_load_keys(&server->rules, cfg->keys_path) < 0) {
         return -1;
     }
     if (cfg->users_path != NULL) {
-        server->users = users_load(cfg->users_path);
-        if (server->users == NULL) {
+        server->rules.users = users_load(cfg->users_path);
+        if (server->rules.users == NULL) {
             return -1;
         }
     }
