@@ -55,7 +55,10 @@ static int start_session(struct client *client, int fd)
 {
     struct server *server = client->server;
     client->session = ssh_new();
-    if (client->session == NULL || net_set_nonblocking(fd, 1) < 0) {
+    /* TCP_NODELAY: an answer leaves at once, not after the client's
+     * delayed ACK of the previous segment (~40 ms a reply). */
+    if (client->session == NULL || net_set_nonblocking(fd, 1) < 0 ||
+        net_set_nodelay(fd) < 0) {
         close(fd);
         return -1;
     }

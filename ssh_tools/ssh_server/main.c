@@ -32,7 +32,9 @@
 #include "hostkey.h"
 #include "server.h"
 
-#define LISTEN_BACKLOG 64
+/* As telnet_server: a burst of connections waits in the kernel's queue
+ * instead of being refused and retried a second later. */
+#define LISTEN_BACKLOG 512
 /* libssh 0.10.6's default cipher list ends in a comma: an empty name, which
  * RFC 4251 section 5 forbids and a strict reader (ssh_inspect) rejects. */
 #define CIPHERS                                                                \
