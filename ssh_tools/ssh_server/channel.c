@@ -24,7 +24,7 @@
 #define REQUEST_ACCEPT 0
 #define REQUEST_DENY   1
 #define WRITE_CHUNK    32768
-#define TERM_MAX_SIDE  10000
+#define TERM_MAX_SIDE  1000
 
 static void set_callbacks(struct channel *ch);
 static int on_pty_request(ssh_session session, ssh_channel channel,
@@ -112,10 +112,11 @@ static int on_window_change(ssh_session session, ssh_channel channel, int width,
     return PTY_ACCEPT;
 }
 
-/* Sizes come off the wire as any 32-bit number. */
+/* Sizes come off the wire as any 32-bit number; a terminal has at least
+ * one column and row and, here, at most TERM_MAX_SIDE. */
 static int clamp_side(int n)
 {
-    return n < 0 ? 0 : n > TERM_MAX_SIDE ? TERM_MAX_SIDE : n;
+    return n < 1 ? 1 : n > TERM_MAX_SIDE ? TERM_MAX_SIDE : n;
 }
 
 /* RFC 4254 6.5: one shell or command per channel. */

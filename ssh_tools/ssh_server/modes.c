@@ -22,6 +22,8 @@ static enum mode_state echo_bytes(struct session_mode *m, const char *bytes,
 static struct console *new_console(struct session_mode *m,
                                    const struct terminal *t);
 static void take_console_output(void *ctx, const char *buf, size_t len);
+static void write_plain_lines(struct session_mode *m, const char *buf,
+                              size_t len);
 static void ignore_answer(void *ctx, const char *line);
 
 void mode_init(struct session_mode *m, enum mode mode,
@@ -119,6 +121,7 @@ static struct console *new_console(struct session_mode *m,
 {
     const struct console_io io = {
         .ctx = m, .write = take_console_output, .line = ignore_answer};
+    m->plain_lines = !t->has_pty;
     struct console *c = console_new(&io);
     if (c != NULL && t->has_pty) {
         console_set_term(c, t->term);
@@ -149,7 +152,29 @@ static void take_console_output(void *ctx, const char *buf, size_t len)
         memcmp(buf + len - plen, m->prompt, plen) == 0) {
         len -= plen;
     }
-    m->out.write(m->out.ctx, buf, len);
+    if (m->plain_lines) {
+        write_plain_lines(m, buf, len);
+    } else {
+        m->out.write(m->out.ctx, buf, len);
+    }
+}
+
+/*
+ * The console ends its lines in CR LF, as a terminal needs (the CR takes
+ * the cursor back).  Without a pty the bytes go to a pipe or a file, where
+ * a line ends in LF alone, as sshd's `ssh host cmd` gives it.
+ */
+static void write_plain_lines(struct session_mode *m, const char *buf,
+                              size_t len)
+{
+    size_t start = 0;
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (buf[i] == '\r' && buf[i + 1] == '\n') {
+            m->out.write(m->out.ctx, buf + start, i - start);
+            start = i + 1;
+        }
+    }
+    m->out.write(m->out.ctx, buf + start, len - start);
 }
 
 /* The console only sends lines here after console_ask(), never used. */

@@ -40,6 +40,7 @@ struct session_mode {
     enum mode mode;
     struct mode_output out;
     struct console *console; /* console mode, once shell or exec came */
+    int plain_lines;         /* no pty: lines end in LF, not CR LF */
     int capture;             /* keep the console's prompt (exec) ... */
     int cut_prompt;          /* ... and cut it from the command's output */
     char prompt[128];
