@@ -3,13 +3,9 @@
  * channel: what happens inside the connection once a user is in (RFC 4254).
  * The client opens a "session" channel, asks for a terminal ("pty-req") and
  * a shell ("shell") or runs a command ("exec"), then sends bytes, which
- * modes.c answers.  Output waits here until the client's window has room.
- *
- * libssh's channel callbacks do not agree on what they return: pty-req and
- * window-change give 0 to accept and -1 to deny, shell, exec, env and
- * subsystem give 0 or 1, and data gives the number of bytes it consumed.
+ * modes.c answers.  requests.c answers the requests; this file moves the
+ * bytes both ways (output through outbox.c) and ends the channel.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -18,32 +14,26 @@
 #include <libssh/server.h>
 
 #include "channel.h"
+#include "requests.h"
 
-#define PTY_ACCEPT     0
-#define PTY_DENY       (-1)
-#define REQUEST_ACCEPT 0
-#define REQUEST_DENY   1
-#define WRITE_CHUNK    32768
-#define TERM_MAX_SIDE  1000
+/* Input libssh may hold for a channel while its output waits (libssh
+ * grants 1.28 MB of window at a time, and 0.10 takes data beyond it). */
+#define HELD_INPUT_MAX 2000000
+/* The most input taken at once: its output must fit beside the rest. */
+#define READ_CHUNK    16384
+#define TERM_MAX_SIDE 1000
+/* The exit status of a channel whose shell, exec or subsystem was refused
+ * (requests.c): not 0, for a client that asked with want-reply false. */
+#define REFUSED_STATUS 1
 
 static void set_callbacks(struct channel *ch);
-static int on_pty_request(ssh_session session, ssh_channel channel,
-                          const char *term, int width, int height, int pxwidth,
-                          int pxheight, void *userdata);
-static int on_window_change(ssh_session session, ssh_channel channel, int width,
-                            int height, int pxwidth, int pxheight,
-                            void *userdata);
-static int clamp_side(int n);
-static int on_shell_request(ssh_session session, ssh_channel channel,
-                            void *userdata);
-static int on_exec_request(ssh_session session, ssh_channel channel,
-                           const char *command, void *userdata);
 static int on_data(ssh_session session, ssh_channel channel, void *data,
                    uint32_t len, int is_stderr, void *userdata);
-static void on_eof(ssh_session session, ssh_channel channel, void *userdata);
-static void on_close(ssh_session session, ssh_channel channel, void *userdata);
+static void on_eof_or_close(ssh_session session, ssh_channel channel,
+                            void *userdata);
+static void take_input(struct channel *ch, const char *bytes, size_t len);
 static void queue_output(void *ctx, const char *bytes, size_t len);
-static void flush(struct channel *ch);
+static void pull_held_input(struct channel *ch);
 static void finish(struct channel *ch);
 
 struct channel *channel_create(ssh_session session, enum mode mode,
@@ -55,6 +45,7 @@ struct channel *channel_create(ssh_session session, enum mode mode,
     }
     ch->peer = peer;
     ch->user = user;
+    ch->session = session;
     ch->handle = ssh_channel_new(session);
     if (ch->handle == NULL) {
         peer_log(peer, "ssh_channel_new: %s", ssh_get_error(session));
@@ -67,109 +58,67 @@ struct channel *channel_create(ssh_session session, enum mode mode,
     return ch;
 }
 
-/* The requests we answer; libssh refuses the unset ones (env, subsystem,
- * x11, agent). */
+/* The requests we answer; libssh refuses the unset ones (x11, agent). */
 static void set_callbacks(struct channel *ch)
 {
     ch->cb.userdata = ch;
-    ch->cb.channel_pty_request_function = on_pty_request;
-    ch->cb.channel_pty_window_change_function = on_window_change;
-    ch->cb.channel_shell_request_function = on_shell_request;
-    ch->cb.channel_exec_request_function = on_exec_request;
+    ch->cb.channel_pty_request_function = request_pty;
+    ch->cb.channel_pty_window_change_function = request_window_change;
+    ch->cb.channel_shell_request_function = request_shell;
+    ch->cb.channel_exec_request_function = request_exec;
+    ch->cb.channel_subsystem_request_function = request_subsystem;
+    ch->cb.channel_env_request_function = request_env;
     ch->cb.channel_data_function = on_data;
-    ch->cb.channel_eof_function = on_eof;
-    ch->cb.channel_close_function = on_close;
+    ch->cb.channel_eof_function = on_eof_or_close;
+    ch->cb.channel_close_function = on_eof_or_close;
     ssh_callbacks_init(&ch->cb);
     ssh_set_channel_callbacks(ch->handle, &ch->cb);
 }
 
-/* RFC 4254 6.2: the terminal's name and size, kept for the console. */
-static int on_pty_request(ssh_session session, ssh_channel channel,
-                          const char *term, int width, int height, int pxwidth,
-                          int pxheight, void *userdata)
-{
-    struct channel *ch = userdata;
-    (void)session, (void)channel, (void)pxwidth, (void)pxheight;
-    peer_touch(ch->peer);
-    snprintf(ch->terminal.term, sizeof(ch->terminal.term), "%s", term);
-    ch->terminal.cols = clamp_side(width);
-    ch->terminal.rows = clamp_side(height);
-    ch->terminal.has_pty = 1;
-    return PTY_ACCEPT;
-}
-
-/* RFC 4254 6.7: the client's window was resized. */
-static int on_window_change(ssh_session session, ssh_channel channel, int width,
-                            int height, int pxwidth, int pxheight,
-                            void *userdata)
-{
-    struct channel *ch = userdata;
-    (void)session, (void)channel, (void)pxwidth, (void)pxheight;
-    peer_touch(ch->peer);
-    ch->terminal.cols = clamp_side(width);
-    ch->terminal.rows = clamp_side(height);
-    mode_set_window(&ch->mode, ch->terminal.cols, ch->terminal.rows);
-    return PTY_ACCEPT;
-}
-
-/* Sizes come off the wire as any 32-bit number; a terminal has at least
- * one column and row and, here, at most TERM_MAX_SIDE. */
-static int clamp_side(int n)
-{
-    return n < 1 ? 1 : n > TERM_MAX_SIDE ? TERM_MAX_SIDE : n;
-}
-
-/* RFC 4254 6.5: one shell or command per channel. */
-static int on_shell_request(ssh_session session, ssh_channel channel,
-                            void *userdata)
-{
-    struct channel *ch = userdata;
-    (void)session, (void)channel;
-    peer_touch(ch->peer);
-    if (mode_start_shell(&ch->mode, &ch->terminal, ch->user) < 0) {
-        return REQUEST_DENY;
-    }
-    return REQUEST_ACCEPT;
-}
-
-/* RFC 4254 6.5: "ssh host COMMAND" runs one console command. */
-static int on_exec_request(ssh_session session, ssh_channel channel,
-                           const char *command, void *userdata)
-{
-    struct channel *ch = userdata;
-    (void)session, (void)channel;
-    peer_touch(ch->peer);
-    if (ch->mode.mode == MODE_ECHO) {
-        peer_log(ch->peer, "exec request refused in echo mode");
-        return REQUEST_DENY;
-    }
-    if (mode_run_command(&ch->mode, &ch->terminal, ch->user, command) < 0) {
-        return REQUEST_DENY;
-    }
-    ch->got_eof = 1;
-    return REQUEST_ACCEPT;
-}
-
-/* RFC 4254 5.2: bytes from the client; all of them are consumed. */
+/*
+ * RFC 4254 5.2: bytes from the client, READ_CHUNK at a time.  While much
+ * output waits, none is taken: libssh keeps them and opens no more window,
+ * so a client that sends and never reads is held by its own window, not
+ * by our memory; channel_tend() takes them once the output has drained.
+ */
 static int on_data(ssh_session session, ssh_channel channel, void *data,
                    uint32_t len, int is_stderr, void *userdata)
 {
     struct channel *ch = userdata;
     (void)session, (void)channel, (void)is_stderr;
     peer_touch(ch->peer);
-    if (ch->got_eof) {
-        return (int)len; /* finishing: an exec's stdin, bytes after Ctrl-D */
+    if (outbox_is_full(&ch->out) && !ch->over) {
+        /* More than a window's worth: the client keeps sending but does
+         * not take its output, or ignores the window (RFC 4254 5.2). */
+        if (len > HELD_INPUT_MAX) {
+            ch->fail = "sends faster than it reads";
+        }
+        ch->input_held = 1;
+        return 0;
     }
-    enum mode_state state = mode_input(&ch->mode, data, len);
+    size_t n = len < READ_CHUNK ? len : READ_CHUNK;
+    ch->input_held = n < len;
+    take_input(ch, data, n);
+    return (int)n;
+}
+
+static void take_input(struct channel *ch, const char *bytes, size_t len)
+{
+    if (ch->over) {
+        return; /* an exec's stdin, bytes after bye or Ctrl-D */
+    }
+    enum mode_state state = mode_input(&ch->mode, bytes, len);
     if (state == MODE_BROKEN) {
         ch->fail = "out of memory";
     } else if (state == MODE_OVER) {
-        ch->got_eof = 1;
+        ch->over = 1;
+        ch->input_held = 0; /* the rest is not wanted */
     }
-    return (int)len;
 }
 
-static void on_eof(ssh_session session, ssh_channel channel, void *userdata)
+/* RFC 4254 5.3: no more input; the session ends once its output is out. */
+static void on_eof_or_close(ssh_session session, ssh_channel channel,
+                            void *userdata)
 {
     struct channel *ch = userdata;
     (void)session, (void)channel;
@@ -177,54 +126,42 @@ static void on_eof(ssh_session session, ssh_channel channel, void *userdata)
     ch->got_eof = 1;
 }
 
-static void on_close(ssh_session session, ssh_channel channel, void *userdata)
-{
-    struct channel *ch = userdata;
-    (void)session, (void)channel;
-    ch->got_eof = 1;
-}
-
-/* The mode's output: queued; flush() sends what the window allows. */
+/* The mode's output, queued for the client. */
 static void queue_output(void *ctx, const char *bytes, size_t len)
 {
     struct channel *ch = ctx;
-    if (ch->fail != NULL || ch->closed) {
-        return;
-    }
-    if (bytebuf_append(&ch->out, bytes, len, MAX_PENDING_OUTPUT) < 0) {
-        ch->fail =
-            errno == ENOBUFS ? "sends faster than it reads" : "out of memory";
+    if (ch->fail == NULL && !ch->closed) {
+        outbox_queue(&ch->out, bytes, len, &ch->fail);
     }
 }
 
 void channel_tend(struct channel *ch)
 {
     mode_tick(&ch->mode);
-    flush(ch);
-    if (ch->got_eof && ch->out.len == 0) {
+    if (!ch->closed &&
+        outbox_flush(&ch->out, ch->session, ch->handle, &ch->fail) < 0) {
+        return;
+    }
+    pull_held_input(ch);
+    int ended = ch->over || (ch->got_eof && !ch->input_held);
+    if (ended && outbox_len(&ch->out) == 0) {
         finish(ch);
     }
 }
 
-/*
- * Send queued output, never more than the client's window (RFC 4254 5.2):
- * libssh would otherwise wait for a window adjust inside this call.
- */
-static void flush(struct channel *ch)
+/* Output has drained: take the input libssh kept meanwhile, which also
+ * opens the client's window again. */
+static void pull_held_input(struct channel *ch)
 {
-    while (ch->out.len > 0 && !ch->closed) {
-        size_t room = ssh_channel_window_size(ch->handle);
-        size_t n = ch->out.len < room ? ch->out.len : room;
-        n = n < WRITE_CHUNK ? n : WRITE_CHUNK;
-        if (n == 0) {
+    char bytes[READ_CHUNK];
+    while (ch->input_held && !outbox_is_full(&ch->out) && ch->fail == NULL) {
+        int n =
+            ssh_channel_read_nonblocking(ch->handle, bytes, sizeof(bytes), 0);
+        if (n <= 0) {
+            ch->input_held = 0; /* all taken (or EOF, or an error) */
             return;
         }
-        int sent = ssh_channel_write(ch->handle, ch->out.data, n);
-        if (sent < 0) {
-            ch->fail = "channel write failed";
-            return;
-        }
-        bytebuf_consume(&ch->out, (size_t)sent);
+        take_input(ch, bytes, (size_t)n);
     }
 }
 
@@ -236,8 +173,8 @@ static void finish(struct channel *ch)
     }
     ch->closed = 1;
     if (ssh_channel_is_open(ch->handle)) {
-        ssh_channel_request_send_exit_status(ch->handle,
-                                             mode_exit_status(&ch->mode));
+        int status = ch->refused ? REFUSED_STATUS : mode_exit_status(&ch->mode);
+        ssh_channel_request_send_exit_status(ch->handle, status);
         ssh_channel_send_eof(ch->handle);
     }
     ssh_channel_close(ch->handle);
@@ -260,6 +197,6 @@ void channel_release(struct channel *ch)
     ssh_remove_channel_callbacks(ch->handle, &ch->cb);
     ssh_channel_free(ch->handle);
     mode_free(&ch->mode);
-    bytebuf_free(&ch->out);
+    outbox_free(&ch->out);
     free(ch);
 }

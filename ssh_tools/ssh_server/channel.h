@@ -12,13 +12,9 @@
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 
-#include "common/bytebuf.h"
 #include "modes.h"
+#include "outbox.h"
 #include "peer.h"
-
-/* Output waiting for the client's window beyond this: the client is
- * flooding us without reading, and is dropped. */
-#define MAX_PENDING_OUTPUT ((size_t)1 << 20)
 
 struct channel {
     ssh_channel handle;
@@ -28,10 +24,15 @@ struct channel {
     const char *user;  /* who logged in (the connection's copy) */
     struct terminal terminal;
     struct session_mode mode;
-    struct bytebuf out; /* bytes the client's window has no room for yet */
-    int got_eof;        /* the client sent EOF, or the session is over */
-    int closed;         /* we sent EOF and CLOSE: release it */
-    const char *fail;   /* why the whole connection must go, or NULL */
+    ssh_session session;
+    struct outbox out; /* bytes on their way to the client */
+    int input_held;    /* input left in libssh while output waits */
+    int started;       /* a shell or an exec was accepted */
+    int refused;       /* ... or refused: the channel runs nothing */
+    int got_eof;       /* the client sent EOF or CLOSE */
+    int over;          /* the session has ended: input is not wanted */
+    int closed;        /* we sent EOF and CLOSE: release it */
+    const char *fail;  /* why the whole connection must go, or NULL */
 };
 
 /* A session channel on SESSION for USER (kept, not copied), in MODE;
