@@ -31,17 +31,25 @@ static ssh_channel on_channel_open(ssh_session session, void *userdata);
 static const char *check_time_outs(const struct client *client);
 static void pause_client(struct client *client);
 
-struct client *client_start(struct server *server, int fd)
+struct client *client_start(struct server *server, int fd,
+                            const struct sockaddr_storage *addr)
 {
     struct client *client = calloc(1, sizeof(*client));
     if (client == NULL) {
         warn("calloc");
+        gate_release(server->gate, (const struct sockaddr *)addr);
         close(fd);
         return NULL;
     }
     client->server = server;
+    client->addr = *addr;
+    client->gated = 1;
     peer_init(&client->peer, fd);
     client->connected_ms = client->peer.last_active_ms;
+    /* An address still serving a failure's delay waits, on any
+     * connection: hanging up and calling again gains a guesser nothing. */
+    client->pause_ms =
+        gate_wait_ms(server->gate, (const struct sockaddr *)addr);
     if (start_session(client, fd) < 0) {
         client_free(client, "handshake failed");
         return NULL;
@@ -116,8 +124,9 @@ static int on_auth_pubkey(ssh_session session, const char *user,
                        user, pubkey, signature_state);
 }
 
-/* A wrong password pauses this client (its session is not read for a
- * while); the third drops it. */
+/* A wrong password pauses this client (its session is not read) for the
+ * gate's delay, which grows with each failure from its address; the third
+ * drops it. */
 static int on_auth_password(ssh_session session, const char *user,
                             const char *password, void *userdata)
 {
@@ -126,11 +135,11 @@ static int on_auth_password(ssh_session session, const char *user,
     peer_touch(&client->peer);
     int answer = auth_password(&client->server->rules, &client->login,
                                &client->peer, user, password);
+    const struct sockaddr *from = (const struct sockaddr *)&client->addr;
     if (answer != SSH_AUTH_SUCCESS) {
+        client->pause_ms = gate_failure_delay_ms(client->server->gate, from);
         if (client->login.password_failures >= MAX_PASSWORD_FAILURES) {
             client->drop = "three wrong passwords";
-        } else {
-            client->pause = 1;
         }
     }
     return answer;
@@ -160,6 +169,11 @@ static ssh_channel on_channel_open(ssh_session session, void *userdata)
 
 const char *client_tend(struct client *client)
 {
+    if (client->gated && client->login.authenticated) {
+        gate_release(client->server->gate,
+                     (const struct sockaddr *)&client->addr);
+        client->gated = 0;
+    }
     if (ssh_get_status(client->session) & (SSH_CLOSED | SSH_CLOSED_ERROR)) {
         return client->login.authenticated ? "disconnected"
                                            : "disconnected, not logged in";
@@ -208,33 +222,34 @@ static const char *check_time_outs(const struct client *client)
 }
 
 /*
- * After a wrong password the client's session leaves the event for
- * PASSWORD_DELAY_S, so its next try is read only then: a guesser gets at
- * most one try a second, while everyone else is still served.
+ * After a wrong password the client's session leaves the event for the
+ * gate's delay, so its next try is read only then: a guesser waits longer
+ * and longer, served or not, while everyone else is still served.
  */
 static void pause_client(struct client *client)
 {
     ssh_event event = client->server->event;
-    if (client->pause && client->in_event) {
+    if (client->pause_ms > 0 && client->in_event) {
         ssh_event_remove_session(event, client->session);
         client->in_event = 0;
-        client->paused_until_ms = monoclock_ms() + PASSWORD_DELAY_S * 1000LL;
-    } else if (client->pause &&
+        client->paused_until_ms = monoclock_ms() + client->pause_ms;
+    } else if (!client->in_event &&
                monoclock_left_ms(client->paused_until_ms) == 0) {
         if (ssh_event_add_session(event, client->session) != SSH_OK) {
             client->drop = "could not resume after a pause";
             return;
         }
         client->in_event = 1;
-        client->pause = 0;
+        client->pause_ms = 0;
     }
 }
 
 long long client_wait_ms(const struct client *client)
 {
     long long left = -1;
-    if (client->pause && !client->in_event) {
-        left = monoclock_left_ms(client->paused_until_ms);
+    if (client->pause_ms > 0) {
+        left =
+            client->in_event ? 0 : monoclock_left_ms(client->paused_until_ms);
     }
     for (size_t i = 0; i < MAX_CHANNELS; i++) {
         long long timer = client->channels[i] != NULL
@@ -248,6 +263,10 @@ long long client_wait_ms(const struct client *client)
 void client_free(struct client *client, const char *why)
 {
     peer_log(&client->peer, "%s", why);
+    if (client->gated) {
+        gate_release(client->server->gate,
+                     (const struct sockaddr *)&client->addr);
+    }
     if (client->in_event) {
         ssh_event_remove_session(client->server->event, client->session);
     }

@@ -8,6 +8,8 @@
 #ifndef SHELLWIRE_SSH_SERVER_CLIENT_H
 #define SHELLWIRE_SSH_SERVER_CLIENT_H
 
+#include <sys/socket.h>
+
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 
@@ -19,8 +21,6 @@
 /* Channels one connection may have open at once (ssh_commands opens one
  * per command, OpenSSH's ControlMaster one per ssh command). */
 #define MAX_CHANNELS 8
-/* How long a client waits after a wrong password. */
-#define PASSWORD_DELAY_S 1
 
 struct client {
     struct server *server; /* read only: settings, bind, event, rules */
@@ -29,17 +29,20 @@ struct client {
     struct ssh_server_callbacks_struct server_cb;
     struct channel *channels[MAX_CHANNELS];
     struct peer peer;
+    struct sockaddr_storage addr; /* the peer's, for the gate */
+    int gated;                    /* counted by the gate as not logged in */
     struct login login;
-    int in_event; /* the session is in the server's ssh_event */
-    int pause;    /* a wrong password: leave the event for a while */
+    int in_event;       /* the session is in the server's ssh_event */
+    long long pause_ms; /* > 0: leave the event for this long */
     long long connected_ms;
     long long paused_until_ms;
     const char *drop; /* why to disconnect at the next turn, or NULL */
 };
 
-/* A client for the accepted socket FD, its handshake begun; NULL (FD
- * closed, a line logged) on failure. */
-struct client *client_start(struct server *server, int fd);
+/* A client for the accepted socket FD from ADDR (admitted by the gate),
+ * its handshake begun; NULL (FD closed, a line logged) on failure. */
+struct client *client_start(struct server *server, int fd,
+                            const struct sockaddr_storage *addr);
 /* After each poll: NULL, or why the client must go now. */
 const char *client_tend(struct client *client);
 /* Milliseconds until the client needs tending again, or -1. */

@@ -24,14 +24,17 @@
 #include "server.h"
 
 #define POLL_INTERVAL_MS 1000
-#define TOO_MANY_LINE    "ssh_server: too many clients, try again later\r\n"
+#define TOO_MANY         "too many clients, try again later"
 
 static volatile sig_atomic_t stop_signal;
 
 static void on_stop_signal(int signo);
 static int on_listen_ready(socket_t fd, int revents, void *userdata);
 static void accept_clients(struct server *server);
-static void add_client(struct server *server, int fd);
+static int admit(struct server *server, int fd,
+                 const struct sockaddr_storage *addr);
+static void add_client(struct server *server, int fd,
+                       const struct sockaddr_storage *addr);
 static int poll_timeout_ms(const struct server *server);
 static void remove_client(struct server *server, size_t slot, const char *why);
 
@@ -100,7 +103,9 @@ static void accept_clients(struct server *server)
 {
     server->accept_ready = 0;
     for (;;) {
-        int fd = accept(server->listen_fd, NULL, NULL);
+        struct sockaddr_storage addr;
+        socklen_t len = sizeof(addr);
+        int fd = accept(server->listen_fd, (struct sockaddr *)&addr, &len);
         if (fd < 0) {
             if (errno == EINTR || errno == ECONNABORTED) {
                 continue;
@@ -110,24 +115,43 @@ static void accept_clients(struct server *server)
             }
             return;
         }
-        if (server->client_count >= (size_t)server->cfg.max_clients) {
-            /* RFC 4253 4.2 lets a server send lines before its version. */
-            char peer[64] = "?";
-            net_peer_name(fd, peer, sizeof(peer));
-            fprintf(stderr, "ssh_server: %s: refused, %ld clients already\n",
-                    peer, server->cfg.max_clients);
-            (void)!write(fd, TOO_MANY_LINE, strlen(TOO_MANY_LINE));
-            close(fd);
-            continue;
+        if (admit(server, fd, &addr) == 0) {
+            add_client(server, fd, &addr);
         }
-        add_client(server, fd);
     }
 }
 
-/* A client in a free slot (there is one: the caller counted). */
-static void add_client(struct server *server, int fd)
+/*
+ * A slot, and the gate's word: not too many waiting to log in (sshd's
+ * MaxStartups, with random early drop) nor from one address.  A refused
+ * client gets one line saying why before the socket closes: RFC 4253 4.2
+ * lets a server send lines before its version string.
+ */
+static int admit(struct server *server, int fd,
+                 const struct sockaddr_storage *addr)
 {
-    struct client *client = client_start(server, fd);
+    const char *why = NULL;
+    if (server->client_count >= (size_t)server->cfg.max_clients) {
+        why = TOO_MANY;
+    } else if (gate_admit(server->gate, (const struct sockaddr *)addr, &why) ==
+               0) {
+        return 0;
+    }
+    char peer[64] = "?";
+    char line[128];
+    net_peer_name(fd, peer, sizeof(peer));
+    fprintf(stderr, "ssh_server: %s: refused: %s\n", peer, why);
+    int n = snprintf(line, sizeof(line), "ssh_server: %s\r\n", why);
+    (void)!write(fd, line, (size_t)n);
+    close(fd);
+    return -1;
+}
+
+/* A client in a free slot (there is one: the caller counted). */
+static void add_client(struct server *server, int fd,
+                       const struct sockaddr_storage *addr)
+{
+    struct client *client = client_start(server, fd, addr);
     if (client == NULL) {
         return;
     }

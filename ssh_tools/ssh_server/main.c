@@ -84,6 +84,7 @@ out:
     if (server.listen_fd >= 0) {
         close(server.listen_fd);
     }
+    gate_free(server.gate);
     auth_free_keys(&server.rules);
     users_free(server.rules.users);
     free(server.clients);
@@ -141,6 +142,10 @@ static int set_up(struct server *server)
     server->event = ssh_event_new();
     if (server->clients == NULL || server->event == NULL) {
         warnx("out of memory");
+        return -1;
+    }
+    server->gate = gate_new(&cfg->limits);
+    if (server->gate == NULL) {
         return -1;
     }
     server->listen_fd = net_listen(cfg->addr, cfg->port, LISTEN_BACKLOG);

@@ -15,14 +15,21 @@
     "usage: ssh_server [-b ADDR] [-p PORT] [--host-key FILE] [--users FILE]\n" \
     "                  [--authorized-keys FILE] [--allow-user NAME]...\n"      \
     "                  [--mode echo|console] [--max-clients N] "               \
-    "[--idle-timeout SECONDS]"
+    "[--idle-timeout SECONDS]\n"                                               \
+    "                  [--max-startups START:RATE:FULL] [--per-source-max N]"
 #define DEFAULT_ADDR         "127.0.0.1"
 #define DEFAULT_PORT         "2222"
 #define DEFAULT_HOST_KEY     "ssh_server_ed25519_key"
 #define DEFAULT_MAX_CLIENTS  64
 #define DEFAULT_IDLE_TIMEOUT 600
+/* sshd's MaxStartups 10:30:100 and PerSourceMaxStartups-like 10. */
+#define DEFAULT_START      10
+#define DEFAULT_RATE       30
+#define DEFAULT_FULL       100
+#define DEFAULT_PER_SOURCE 10
 
 static int parse_mode(const char *text, enum mode *mode);
+static int parse_startups(const char *text, struct gate_limits *limits);
 static void print_help(void);
 
 /* Options into CFG; -1 means go on, otherwise the exit status. */
@@ -40,6 +47,8 @@ int options_parse(int argc, char **argv, struct config *cfg)
         {"mode", required_argument, NULL, 'm'},
         {"max-clients", required_argument, NULL, 'c'},
         {"idle-timeout", required_argument, NULL, 'i'},
+        {"max-startups", required_argument, NULL, 's'},
+        {"per-source-max", required_argument, NULL, 'P'},
         {NULL, 0, NULL, 0},
     };
     *cfg = (struct config){.addr = DEFAULT_ADDR,
@@ -47,7 +56,11 @@ int options_parse(int argc, char **argv, struct config *cfg)
                            .host_key_path = DEFAULT_HOST_KEY,
                            .mode = MODE_CONSOLE,
                            .max_clients = DEFAULT_MAX_CLIENTS,
-                           .idle_timeout_s = DEFAULT_IDLE_TIMEOUT};
+                           .idle_timeout_s = DEFAULT_IDLE_TIMEOUT,
+                           .limits = {.start = DEFAULT_START,
+                                      .rate = DEFAULT_RATE,
+                                      .full = DEFAULT_FULL,
+                                      .per_source = DEFAULT_PER_SOURCE}};
     long number;
     int opt;
     while ((opt = getopt_long(argc, argv, "hVb:p:", options, NULL)) != -1) {
@@ -97,6 +110,13 @@ int options_parse(int argc, char **argv, struct config *cfg)
             ok = cli_parse_number(optarg, 0, 86400, "idle-timeout",
                                   &cfg->idle_timeout_s);
             break;
+        case 's':
+            ok = parse_startups(optarg, &cfg->limits);
+            break;
+        case 'P':
+            ok = cli_parse_number(optarg, 1, 10000, "per-source-max", &number);
+            cfg->limits.per_source = (int)number;
+            break;
         default:
             ok = -1;
         }
@@ -126,6 +146,25 @@ static int parse_mode(const char *text, enum mode *mode)
     return -1;
 }
 
+/* "START:RATE:FULL", as sshd's MaxStartups: 1 <= START <= FULL, RATE a
+ * percentage. */
+static int parse_startups(const char *text, struct gate_limits *limits)
+{
+    int start = 0, rate = 0, full = 0, used = 0;
+    if (sscanf(text, "%d:%d:%d%n", &start, &rate, &full, &used) != 3 ||
+        text[used] != '\0' || start < 1 || start > full || full > 100000 ||
+        rate < 1 || rate > 100) {
+        warnx("max-startups: START:RATE:FULL, with 1 <= START <= FULL and "
+              "RATE from 1 to 100 (%s)",
+              text);
+        return -1;
+    }
+    limits->start = start;
+    limits->rate = rate;
+    limits->full = full;
+    return 0;
+}
+
 static void print_help(void)
 {
     printf("%s\n\n"
@@ -153,11 +192,19 @@ static void print_help(void)
            "(default %d)\n"
            "      --idle-timeout SECONDS drop a silent client (default %d; "
            "0: never)\n"
+           "      --max-startups S:R:F   not logged in yet: from S on, refuse "
+           "R%% of new\n"
+           "                             connections, rising to all at F "
+           "(default %d:%d:%d)\n"
+           "      --per-source-max N     not logged in yet, from one "
+           "address (default %d)\n"
            "  -h, --help, -V, --version\n\n"
            "At least one way to log in must be given.  A client has %d s "
-           "to log in;\nthree wrong passwords end its connection.  SIGINT "
-           "or SIGTERM stops the\nserver.\n\n",
+           "to log in;\neach wrong password from an address makes its next "
+           "answer wait longer\n(1 s, doubling); three end the connection.  "
+           "SIGINT or SIGTERM stops the\nserver.\n\n",
            USAGE, DEFAULT_ADDR, DEFAULT_PORT, DEFAULT_HOST_KEY,
-           DEFAULT_MAX_CLIENTS, DEFAULT_IDLE_TIMEOUT, LOGIN_GRACE_S);
+           DEFAULT_MAX_CLIENTS, DEFAULT_IDLE_TIMEOUT, DEFAULT_START,
+           DEFAULT_RATE, DEFAULT_FULL, DEFAULT_PER_SOURCE, LOGIN_GRACE_S);
     cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_USAGE);
 }

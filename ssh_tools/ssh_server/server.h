@@ -15,6 +15,7 @@
 #include <libssh/server.h>
 
 #include "auth.h"
+#include "common/gate.h"
 #include "modes.h"
 
 /* Seconds a client has to log in, as sshd's LoginGraceTime. */
@@ -31,7 +32,8 @@ struct config {
     size_t allowed_count;
     enum mode mode;
     long max_clients;
-    long idle_timeout_s; /* 0: never */
+    long idle_timeout_s;       /* 0: never */
+    struct gate_limits limits; /* --max-startups, --per-source-max */
 };
 
 struct client;
@@ -39,6 +41,7 @@ struct client;
 struct server {
     struct config cfg;
     struct auth_rules rules; /* keys and users, loaded at start-up */
+    struct gate *gate;       /* who may start a login, how fast */
     ssh_bind bind;
     ssh_event event;
     int listen_fd;

@@ -144,3 +144,113 @@ def test_window_abusers_do_not_grow_the_server(make_ssh_server):
     # quarantine of freed memory on top): far from the 270 MB they held.
     assert peak - before < 64 * 1024, (before, peak, server.log_text())
     stop_cleanly(server)
+
+
+# -- pre-login slots: many silent connections --------------------------------
+
+def silent_connections(port, count, source="127.0.0.1"):
+    """COUNT connections from SOURCE that never say a word; the sockets."""
+    held = []
+    for _ in range(count):
+        sock = socket.socket()
+        sock.bind((source, 0))
+        sock.settimeout(5)
+        try:
+            sock.connect(("127.0.0.1", port))
+        except OSError:
+            sock.close()
+            break
+        held.append(sock)
+    return held
+
+
+def test_a_flood_of_silent_connections_does_not_lock_others_out(
+        make_ssh_server):
+    server = make_ssh_server("--mode", "echo", "--max-clients", "400",
+                             "--max-startups", "20:50:60",
+                             "--per-source-max", "10")
+    held = silent_connections(server.port, 300, source="127.0.0.2")
+    try:
+        assert len(held) == 300
+        # One address holds at most ten; the others were told why.
+        server.wait_for_log("refused: too many connections from your "
+                            "address")
+        refused = held[-1].recv(200)
+        assert refused == b"ssh_server: too many connections from your " \
+                          b"address\r\n"
+        # A real login from another address gets in at once.
+        assert timed_login(server) < 10
+    finally:
+        for sock in held:
+            sock.close()
+    stop_cleanly(server)
+
+
+def test_max_startups_drops_early_at_random(make_ssh_server):
+    """Past START of not-yet-logged-in connections some are refused, past
+    FULL all are; once those logged in or left, all are admitted again."""
+    server = make_ssh_server("--mode", "echo", "--max-startups", "4:50:8",
+                             "--per-source-max", "100")
+    held = silent_connections(server.port, 40)
+    try:
+        answers = []
+        for sock in held:
+            try:
+                answers.append(sock.recv(200))
+            except socket.timeout:
+                answers.append(b"")
+        waiting = [a for a in answers if a.startswith(b"SSH-2.0-")]
+        assert 4 <= len(waiting) <= 8, answers
+        assert answers.count(b"ssh_server: too many connections waiting "
+                             b"to log in\r\n") == 40 - len(waiting)
+    finally:
+        for sock in held:
+            sock.close()
+    server.wait_for_log(": disconnected, not logged in")
+    time.sleep(0.5)
+    assert timed_login(server) < 10
+    stop_cleanly(server)
+
+
+# -- password guessing -------------------------------------------------------
+
+def test_a_password_guesser_slows_down_and_others_are_served(
+        make_ssh_server):
+    paramiko = pytest.importorskip("paramiko")
+    password = os.urandom(9).hex()
+    server = make_ssh_server("--mode", "echo", users={"alice": password})
+    stop = threading.Event()
+    tries = []
+
+    def guess():
+        while not stop.is_set():
+            sock = socket.socket()
+            sock.bind(("127.0.0.3", 0))
+            sock.connect(("127.0.0.1", server.port))
+            transport = paramiko.Transport(sock)
+            try:
+                transport.start_client(timeout=20)
+                while not stop.is_set():
+                    try:
+                        transport.auth_password("alice", "guess",
+                                                fallback=False)
+                    except paramiko.AuthenticationException:
+                        tries.append(time.monotonic())
+            except (paramiko.SSHException, EOFError, OSError):
+                pass
+            finally:
+                transport.close()
+    guesser = threading.Thread(target=guess, daemon=True)
+    guesser.start()
+    try:
+        time.sleep(6)
+        # The delays double from 1 s per wrong answer, across connections:
+        # 1 + 2 = 3 s for the first three, and the fourth waits 4 s more.
+        assert 2 <= len(tries) <= 4, tries
+        # Meanwhile someone else (another address) logs in at once.
+        assert timed_login(server) < 10
+    finally:
+        stop.set()
+        guesser.join(timeout=40)
+    assert "guess" not in server.log_text()
+    stop_cleanly(server)

@@ -245,7 +245,7 @@ def test_max_clients_refuses_the_next_connection(make_ssh_server):
         assert first.stdout.read(11) == b"echo: '1'\r\n"
         refused = echo_session(server, b"2")
         assert refused.returncode == 255
-        server.wait_for_log("refused, 1 clients already")
+        server.wait_for_log("refused: too many clients, try again later")
         first.stdin.close()
         assert first.wait(timeout=30) == 0
     finally:
