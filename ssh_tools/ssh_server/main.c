@@ -44,6 +44,7 @@
 static int check_login_methods(const struct config *cfg);
 static int set_up(struct server *server);
 static ssh_bind new_bind(ssh_key key);
+static int load_rules(struct server *server);
 
 int main(int argc, char **argv)
 {
@@ -120,23 +121,8 @@ static int set_up(struct server *server)
     if (server->bind == NULL) {
         return -1;
     }
-    server->rules.allowed_users = cfg->allowed_users;
-    server->rules.allowed_count = cfg->allowed_count;
-    if (cfg->keys_path != NULL &&
-        auth_load_keys(&server->rules, cfg->keys_path) < 0) {
+    if (load_rules(server) < 0) {
         return -1;
-    }
-    if (cfg->users_path != NULL) {
-        server->rules.users = users_load(cfg->users_path);
-        if (server->rules.users == NULL) {
-            return -1;
-        }
-    }
-    for (size_t i = 0; i < cfg->allowed_count; i++) {
-        fprintf(stderr,
-                "ssh_server: WARNING: --allow-user %s: anyone may log in as "
-                "%s with no password and no key\n",
-                cfg->allowed_users[i], cfg->allowed_users[i]);
     }
     server->clients = calloc(cfg->max_clients, sizeof(struct client *));
     server->event = ssh_event_new();
@@ -179,4 +165,29 @@ static ssh_bind new_bind(ssh_key key)
         return NULL;
     }
     return bind;
+}
+
+/* Who may log in: --allow-user names, authorized keys, the users file. */
+static int load_rules(struct server *server)
+{
+    const struct config *cfg = &server->cfg;
+    server->rules.allowed_users = cfg->allowed_users;
+    server->rules.allowed_count = cfg->allowed_count;
+    if (cfg->keys_path != NULL &&
+        auth_load_keys(&server->rules, cfg->keys_path) < 0) {
+        return -1;
+    }
+    if (cfg->users_path != NULL) {
+        server->rules.users = users_load(cfg->users_path);
+        if (server->rules.users == NULL) {
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < cfg->allowed_count; i++) {
+        fprintf(stderr,
+                "ssh_server: WARNING: --allow-user %s: anyone may log in as "
+                "%s with no password and no key\n",
+                cfg->allowed_users[i], cfg->allowed_users[i]);
+    }
+    return 0;
 }

@@ -17,6 +17,14 @@
     "                  [--mode echo|console] [--max-clients N] "               \
     "[--idle-timeout SECONDS]\n"                                               \
     "                  [--max-startups START:RATE:FULL] [--per-source-max N]"
+/* What --help says before the options. */
+#define HELP_INTRO                                                             \
+    "An SSH server on libssh.  In console mode (the default) each "            \
+    "session gets\ntelnet_server's command console (`ssh host help` "          \
+    "runs one command); in\necho mode every chunk of bytes comes "             \
+    "back as `echo: ` and its escaped form\n(Twisted Conch's echo "            \
+    "server).  Start-up prints the host key's SHA256\nfingerprint."            \
+    "\n\n"
 #define DEFAULT_ADDR         "127.0.0.1"
 #define DEFAULT_PORT         "2222"
 #define DEFAULT_HOST_KEY     "ssh_server_ed25519_key"
@@ -28,6 +36,9 @@
 #define DEFAULT_FULL       100
 #define DEFAULT_PER_SOURCE 10
 
+static void set_defaults(struct config *cfg);
+static int take_option(int opt, struct config *cfg);
+static int add_allowed_user(struct config *cfg, char *name);
 static int parse_mode(const char *text, enum mode *mode);
 static int parse_startups(const char *text, struct gate_limits *limits);
 static void print_help(void);
@@ -51,6 +62,26 @@ int options_parse(int argc, char **argv, struct config *cfg)
         {"per-source-max", required_argument, NULL, 'P'},
         {NULL, 0, NULL, 0},
     };
+    set_defaults(cfg);
+    int opt;
+    while ((opt = getopt_long(argc, argv, "hVb:p:", options, NULL)) != -1) {
+        int status = take_option(opt, cfg);
+        if (status == CLI_EXIT_USAGE) {
+            cli_print_usage_error(USAGE);
+        }
+        if (status >= 0) {
+            return status;
+        }
+    }
+    if (optind != argc) {
+        cli_print_usage_error(USAGE);
+        return CLI_EXIT_USAGE;
+    }
+    return -1;
+}
+
+static void set_defaults(struct config *cfg)
+{
     *cfg = (struct config){.addr = DEFAULT_ADDR,
                            .port = DEFAULT_PORT,
                            .host_key_path = DEFAULT_HOST_KEY,
@@ -61,75 +92,78 @@ int options_parse(int argc, char **argv, struct config *cfg)
                                       .rate = DEFAULT_RATE,
                                       .full = DEFAULT_FULL,
                                       .per_source = DEFAULT_PER_SOURCE}};
-    long number;
-    int opt;
-    while ((opt = getopt_long(argc, argv, "hVb:p:", options, NULL)) != -1) {
-        int ok = 0;
-        switch (opt) {
-        case 'h':
-            print_help();
-            return CLI_EXIT_OK;
-        case 'V':
-            cli_print_version("ssh_server");
-            return CLI_EXIT_OK;
-        case 'b':
-            cfg->addr = optarg;
-            break;
-        case 'p':
-            ok = cli_parse_number(optarg, 0, 65535, "port", &number);
-            cfg->port = optarg;
-            break;
-        case 'k':
-            cfg->host_key_path = optarg;
-            break;
-        case 'U':
-            cfg->users_path = optarg;
-            break;
-        case 'a':
-            cfg->keys_path = optarg;
-            break;
-        case 'u': {
-            char **grown = realloc(cfg->allowed_users,
-                                   (cfg->allowed_count + 1) * sizeof(*grown));
-            if (grown == NULL) {
-                warn("realloc");
-                return CLI_EXIT_FAILURE;
-            }
-            cfg->allowed_users = grown;
-            cfg->allowed_users[cfg->allowed_count++] = optarg;
-            break;
+}
+
+/* One option into CFG: -1 to go on, else the exit status (CLI_EXIT_USAGE:
+ * a usage error, not yet reported). */
+static int take_option(int opt, struct config *cfg)
+{
+    long number = 0;
+    int ok = 0;
+    switch (opt) {
+    case 'h':
+        print_help();
+        return CLI_EXIT_OK;
+    case 'V':
+        cli_print_version("ssh_server");
+        return CLI_EXIT_OK;
+    case 'b':
+        cfg->addr = optarg;
+        break;
+    case 'p':
+        ok = cli_parse_number(optarg, 0, 65535, "port", &number);
+        cfg->port = optarg;
+        break;
+    case 'k':
+        cfg->host_key_path = optarg;
+        break;
+    case 'U':
+        cfg->users_path = optarg;
+        break;
+    case 'a':
+        cfg->keys_path = optarg;
+        break;
+    case 'u':
+        if (add_allowed_user(cfg, optarg) < 0) {
+            return CLI_EXIT_FAILURE;
         }
-        case 'm':
-            ok = parse_mode(optarg, &cfg->mode);
-            break;
-        case 'c':
-            ok = cli_parse_number(optarg, 1, 10000, "max-clients",
-                                  &cfg->max_clients);
-            break;
-        case 'i':
-            ok = cli_parse_number(optarg, 0, 86400, "idle-timeout",
-                                  &cfg->idle_timeout_s);
-            break;
-        case 's':
-            ok = parse_startups(optarg, &cfg->limits);
-            break;
-        case 'P':
-            ok = cli_parse_number(optarg, 1, 10000, "per-source-max", &number);
-            cfg->limits.per_source = (int)number;
-            break;
-        default:
-            ok = -1;
-        }
-        if (ok < 0) {
-            cli_print_usage_error(USAGE);
-            return CLI_EXIT_USAGE;
-        }
+        break;
+    case 'm':
+        ok = parse_mode(optarg, &cfg->mode);
+        break;
+    case 'c':
+        ok = cli_parse_number(optarg, 1, 10000, "max-clients",
+                              &cfg->max_clients);
+        break;
+    case 'i':
+        ok = cli_parse_number(optarg, 0, 86400, "idle-timeout",
+                              &cfg->idle_timeout_s);
+        break;
+    case 's':
+        ok = parse_startups(optarg, &cfg->limits);
+        break;
+    case 'P':
+        ok = cli_parse_number(optarg, 1, 10000, "per-source-max", &number);
+        cfg->limits.per_source = (int)number;
+        break;
+    default:
+        ok = -1;
     }
-    if (optind != argc) {
-        cli_print_usage_error(USAGE);
-        return CLI_EXIT_USAGE;
+    return ok < 0 ? CLI_EXIT_USAGE : -1;
+}
+
+/* --allow-user NAME, repeatable: the names are kept, not copied. */
+static int add_allowed_user(struct config *cfg, char *name)
+{
+    char **grown =
+        realloc(cfg->allowed_users, (cfg->allowed_count + 1) * sizeof(*grown));
+    if (grown == NULL) {
+        warn("realloc");
+        return -1;
     }
-    return -1;
+    cfg->allowed_users = grown;
+    cfg->allowed_users[cfg->allowed_count++] = name;
+    return 0;
 }
 
 static int parse_mode(const char *text, enum mode *mode)
@@ -167,13 +201,7 @@ static int parse_startups(const char *text, struct gate_limits *limits)
 
 static void print_help(void)
 {
-    printf("%s\n\n"
-           "An SSH server on libssh.  In console mode (the default) each "
-           "session gets\ntelnet_server's command console (`ssh host help` "
-           "runs one command); in\necho mode every chunk of bytes comes "
-           "back as `echo: ` and its escaped form\n(Twisted Conch's echo "
-           "server).  Start-up prints the host key's SHA256\nfingerprint."
-           "\n\n"
+    printf("%s\n\n" HELP_INTRO
            "  -b, --bind ADDR            address to listen on (default %s)\n"
            "  -p, --port PORT            port (default %s; 0: any free "
            "port)\n"
@@ -198,13 +226,14 @@ static void print_help(void)
            "(default %d:%d:%d)\n"
            "      --per-source-max N     not logged in yet, from one "
            "address (default %d)\n"
-           "  -h, --help, -V, --version\n\n"
-           "At least one way to log in must be given.  A client has %d s "
+           "  -h, --help, -V, --version\n\n",
+           USAGE, DEFAULT_ADDR, DEFAULT_PORT, DEFAULT_HOST_KEY,
+           DEFAULT_MAX_CLIENTS, DEFAULT_IDLE_TIMEOUT, DEFAULT_START,
+           DEFAULT_RATE, DEFAULT_FULL, DEFAULT_PER_SOURCE);
+    printf("At least one way to log in must be given.  A client has %d s "
            "to log in;\neach wrong password from an address makes its next "
            "answer wait longer\n(1 s, doubling); three end the connection.  "
            "SIGINT or SIGTERM stops the\nserver.\n\n",
-           USAGE, DEFAULT_ADDR, DEFAULT_PORT, DEFAULT_HOST_KEY,
-           DEFAULT_MAX_CLIENTS, DEFAULT_IDLE_TIMEOUT, DEFAULT_START,
-           DEFAULT_RATE, DEFAULT_FULL, DEFAULT_PER_SOURCE, LOGIN_GRACE_S);
+           LOGIN_GRACE_S);
     cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_USAGE);
 }
