@@ -2,36 +2,31 @@
 /*
  * auth: who may log in (RFC 4252).  The client names a user and tries
  * methods one by one: "none" first, then public keys, then a password.
- * libssh calls one callback per attempt and sends our answer: success, or
- * failure with the list of methods still worth trying.  These are
- * telnetsrv's three callbacks and Paramiko's check_auth_* methods.
+ * Each attempt gets our answer: success, or failure with the list of
+ * methods still worth trying.  These are telnetsrv's three callbacks and
+ * Paramiko's check_auth_* methods.
  */
 #include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 #include <libssh/server.h>
 
+#include "auth.h"
 #include "common/users.h"
-#include "server.h"
+#include "hostkey.h"
 
 #define BLANKS " \t\r\n"
 
-static int parse_key_line(struct server *server, char *line, const char *path,
-                          long number);
-static int auth_none(ssh_session session, const char *user, void *userdata);
-static int auth_pubkey(ssh_session session, const char *user,
-                       struct ssh_key_struct *pubkey, char signature_state,
-                       void *userdata);
-static int auth_password(ssh_session session, const char *user,
-                         const char *password, void *userdata);
-static int key_is_authorized(const struct server *server, ssh_key key);
-static void logged_in(struct client *client, const char *user, const char *how);
+static int parse_key_line(struct auth_rules *rules, char *line,
+                          const char *path, long number);
+static int key_is_authorized(const struct auth_rules *rules, ssh_key key);
+static void logged_in(struct login *login, const struct peer *peer,
+                      const char *user, const char *how);
 
-int auth_load_keys(struct server *server, const char *path)
+int auth_load_keys(struct auth_rules *rules, const char *path)
 {
     FILE *f = fopen(path, "r");
     if (f == NULL) {
@@ -42,8 +37,9 @@ int auth_load_keys(struct server *server, const char *path)
     size_t size = 0;
     long number = 0;
     int status = 0;
+    rules->keys_path = path;
     while (status == 0 && getline(&line, &size, f) != -1) {
-        status = parse_key_line(server, line, path, ++number);
+        status = parse_key_line(rules, line, path, ++number);
     }
     if (status == 0 && ferror(f)) {
         warn("read %s", path);
@@ -51,7 +47,7 @@ int auth_load_keys(struct server *server, const char *path)
     }
     free(line);
     fclose(f);
-    if (status == 0 && server->key_count == 0) {
+    if (status == 0 && rules->key_count == 0) {
         warnx("%s holds no keys", path);
         status = -1;
     }
@@ -59,8 +55,8 @@ int auth_load_keys(struct server *server, const char *path)
 }
 
 /* One authorized_keys line: "TYPE BASE64 [COMMENT]"; blanks and # skipped. */
-static int parse_key_line(struct server *server, char *line, const char *path,
-                          long number)
+static int parse_key_line(struct auth_rules *rules, char *line,
+                          const char *path, long number)
 {
     char *type = line + strspn(line, BLANKS);
     if (*type == '\0' || *type == '#') {
@@ -85,60 +81,46 @@ static int parse_key_line(struct server *server, char *line, const char *path,
         return -1;
     }
     ssh_key *grown =
-        realloc(server->keys, (server->key_count + 1) * sizeof(ssh_key));
+        realloc(rules->keys, (rules->key_count + 1) * sizeof(ssh_key));
     if (grown == NULL) {
         warn("realloc");
         ssh_key_free(key);
         return -1;
     }
-    server->keys = grown;
-    server->keys[server->key_count++] = key;
+    rules->keys = grown;
+    rules->keys[rules->key_count++] = key;
     return 0;
 }
 
-void auth_free_keys(struct server *server)
+void auth_free_keys(struct auth_rules *rules)
 {
-    for (size_t i = 0; i < server->key_count; i++) {
-        ssh_key_free(server->keys[i]);
+    for (size_t i = 0; i < rules->key_count; i++) {
+        ssh_key_free(rules->keys[i]);
     }
-    free(server->keys);
-    server->keys = NULL;
-    server->key_count = 0;
+    free(rules->keys);
+    rules->keys = NULL;
+    rules->key_count = 0;
 }
 
-void auth_set_callbacks(struct client *client)
+int auth_methods(const struct auth_rules *rules)
 {
-    const struct config *cfg = &client->server->cfg;
     int methods = 0;
-    client->server_cb.userdata = client;
-    client->server_cb.channel_open_request_session_function = channel_open;
-    if (cfg->allowed_count > 0) {
-        client->server_cb.auth_none_function = auth_none;
-    }
-    if (cfg->keys_path != NULL) {
-        client->server_cb.auth_pubkey_function = auth_pubkey;
+    if (rules->keys_path != NULL) {
         methods |= SSH_AUTH_METHOD_PUBLICKEY;
     }
-    if (cfg->users_path != NULL) {
-        client->server_cb.auth_password_function = auth_password;
+    if (rules->users != NULL) {
         methods |= SSH_AUTH_METHOD_PASSWORD;
     }
-    ssh_callbacks_init(&client->server_cb);
-    ssh_set_server_callbacks(client->session, &client->server_cb);
-    /* The methods named in every failure reply. */
-    ssh_set_auth_methods(client->session, methods);
+    return methods;
 }
 
 /* "none": telnetsrv's authCallbackUsername, the --allow-user teaching aid. */
-static int auth_none(ssh_session session, const char *user, void *userdata)
+int auth_none(const struct auth_rules *rules, struct login *login,
+              const struct peer *peer, const char *user)
 {
-    struct client *client = userdata;
-    const struct config *cfg = &client->server->cfg;
-    (void)session;
-    client_touch(client);
-    for (size_t i = 0; i < cfg->allowed_count; i++) {
-        if (strcmp(user, cfg->allowed_users[i]) == 0) {
-            logged_in(client, user, "--allow-user, no check");
+    for (size_t i = 0; i < rules->allowed_count; i++) {
+        if (strcmp(user, rules->allowed_users[i]) == 0) {
+            logged_in(login, peer, user, "--allow-user, no check");
             return SSH_AUTH_SUCCESS;
         }
     }
@@ -150,18 +132,17 @@ static int auth_none(ssh_session session, const char *user, void *userdata)
  * (signature state NONE), answered without proof; then the same key with a
  * signature libssh has already verified (VALID).  Only that logs us in.
  */
-static int auth_pubkey(ssh_session session, const char *user,
-                       struct ssh_key_struct *pubkey, char signature_state,
-                       void *userdata)
+int auth_pubkey(const struct auth_rules *rules, struct login *login,
+                const struct peer *peer, const char *user, ssh_key key,
+                char signature_state)
 {
-    struct client *client = userdata;
-    (void)session;
-    client_touch(client);
-    int known = key_is_authorized(client->server, pubkey);
-    if (!known) {
-        char *fp = key_fingerprint(pubkey);
-        client_log(client, "key %s for %s is not in %s", fp != NULL ? fp : "?",
-                   user, client->server->cfg.keys_path);
+    if (rules->keys_path == NULL) {
+        return SSH_AUTH_DENIED;
+    }
+    if (!key_is_authorized(rules, key)) {
+        char *fp = key_fingerprint(key);
+        peer_log(peer, "key %s for %s is not in %s", fp != NULL ? fp : "?",
+                 user, rules->keys_path);
         free(fp);
         return SSH_AUTH_DENIED;
     }
@@ -169,52 +150,49 @@ static int auth_pubkey(ssh_session session, const char *user,
         return SSH_AUTH_SUCCESS;
     }
     if (signature_state != SSH_PUBLICKEY_STATE_VALID) {
-        client_log(client, "bad signature with a key for %s", user);
+        peer_log(peer, "bad signature with a key for %s", user);
         return SSH_AUTH_DENIED;
     }
-    logged_in(client, user, "publickey");
+    logged_in(login, peer, user, "publickey");
     return SSH_AUTH_SUCCESS;
 }
 
 /*
  * "password": checked against the users file, like telnet_server's login.
- * A wrong one pauses this client (loop.c stops reading it for a while);
- * the third drops it.  The password itself is never logged.
+ * The failures are counted for the connection to act on; the password
+ * itself is never logged.
  */
-static int auth_password(ssh_session session, const char *user,
-                         const char *password, void *userdata)
+int auth_password(const struct auth_rules *rules, struct login *login,
+                  const struct peer *peer, const char *user,
+                  const char *password)
 {
-    struct client *client = userdata;
-    (void)session;
-    client_touch(client);
-    if (users_verify(client->server->users, user, password) == 1) {
-        logged_in(client, user, "password");
+    if (rules->users == NULL) {
+        return SSH_AUTH_DENIED;
+    }
+    if (users_verify(rules->users, user, password) == 1) {
+        logged_in(login, peer, user, "password");
         return SSH_AUTH_SUCCESS;
     }
-    client->password_failures++;
-    client_log(client, "wrong password for %s (%d of %d)", user,
-               client->password_failures, MAX_PASSWORD_FAILURES);
-    if (client->password_failures >= MAX_PASSWORD_FAILURES) {
-        client->drop = "three wrong passwords";
-    } else {
-        client->pause = 1;
-    }
+    login->password_failures++;
+    peer_log(peer, "wrong password for %s (%d of %d)", user,
+             login->password_failures, MAX_PASSWORD_FAILURES);
     return SSH_AUTH_DENIED;
 }
 
-static int key_is_authorized(const struct server *server, ssh_key key)
+static int key_is_authorized(const struct auth_rules *rules, ssh_key key)
 {
-    for (size_t i = 0; i < server->key_count; i++) {
-        if (ssh_key_cmp(server->keys[i], key, SSH_KEY_CMP_PUBLIC) == 0) {
+    for (size_t i = 0; i < rules->key_count; i++) {
+        if (ssh_key_cmp(rules->keys[i], key, SSH_KEY_CMP_PUBLIC) == 0) {
             return 1;
         }
     }
     return 0;
 }
 
-static void logged_in(struct client *client, const char *user, const char *how)
+static void logged_in(struct login *login, const struct peer *peer,
+                      const char *user, const char *how)
 {
-    snprintf(client->user, sizeof(client->user), "%s", user);
-    client->authenticated = 1;
-    client_log(client, "%s logged in (%s)", client->user, how);
+    snprintf(login->user, sizeof(login->user), "%s", user);
+    login->authenticated = 1;
+    peer_log(peer, "%s logged in (%s)", login->user, how);
 }

@@ -3,249 +3,165 @@
  * channel: what happens inside the connection once a user is in (RFC 4254).
  * The client opens a "session" channel, asks for a terminal ("pty-req") and
  * a shell ("shell") or runs a command ("exec"), then sends bytes, which
- * modes.c answers.  Output waits here until the client's window has room.
- *
- * libssh's channel callbacks do not agree on what they return: pty-req and
- * window-change give 0 to accept and -1 to deny, shell, exec, env and
- * subsystem give 0 or 1, and data gives the number of bytes it consumed.
+ * modes.c answers.  requests.c answers the requests; this file moves the
+ * bytes both ways (output through outbox.c) and ends the channel.
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <libssh/callbacks.h>
 #include <libssh/libssh.h>
+#include <libssh/server.h>
 
-#include "common/console.h"
-#include "server.h"
+#include "channel.h"
+#include "requests.h"
 
-#define PTY_ACCEPT     0
-#define PTY_DENY       (-1)
-#define REQUEST_ACCEPT 0
-#define REQUEST_DENY   1
-#define WRITE_CHUNK    32768
-#define TERM_MAX_SIDE  10000
+/* Input libssh may hold for a channel while its output waits (libssh
+ * grants 1.28 MB of window at a time, and 0.10 takes data beyond it). */
+#define HELD_INPUT_MAX 2000000
+/* The most input taken at once: its output must fit beside the rest. */
+#define READ_CHUNK    16384
+#define TERM_MAX_SIDE 1000
+/* The exit status of a channel whose shell, exec or subsystem was refused
+ * (requests.c): not 0, for a client that asked with want-reply false. */
+#define REFUSED_STATUS 1
 
-static struct channel *new_channel(struct client *client);
-static int on_pty_request(ssh_session session, ssh_channel channel,
-                          const char *term, int width, int height, int pxwidth,
-                          int pxheight, void *userdata);
-static int on_window_change(ssh_session session, ssh_channel channel, int width,
-                            int height, int pxwidth, int pxheight,
-                            void *userdata);
-static int clamp_side(int n);
-static int on_shell_request(ssh_session session, ssh_channel channel,
-                            void *userdata);
-static int on_exec_request(ssh_session session, ssh_channel channel,
-                           const char *command, void *userdata);
+static void set_callbacks(struct channel *ch);
 static int on_data(ssh_session session, ssh_channel channel, void *data,
                    uint32_t len, int is_stderr, void *userdata);
-static void on_eof(ssh_session session, ssh_channel channel, void *userdata);
-static void on_close(ssh_session session, ssh_channel channel, void *userdata);
-static void flush(struct channel *ch);
+static void on_eof_or_close(ssh_session session, ssh_channel channel,
+                            void *userdata);
+static void take_input(struct channel *ch, const char *bytes, size_t len);
+static void queue_output(void *ctx, const char *bytes, size_t len);
+static void pull_held_input(struct channel *ch);
 static void finish(struct channel *ch);
 
-/* The client asks for a session channel (a server callback). */
-ssh_channel channel_open(ssh_session session, void *userdata)
-{
-    struct client *client = userdata;
-    (void)session;
-    client_touch(client);
-    if (!client->authenticated) {
-        return NULL;
-    }
-    for (size_t i = 0; i < MAX_CHANNELS; i++) {
-        if (client->channels[i] == NULL) {
-            client->channels[i] = new_channel(client);
-            return client->channels[i] ? client->channels[i]->handle : NULL;
-        }
-    }
-    client_log(client, "channel refused: %d open already", MAX_CHANNELS);
-    return NULL;
-}
-
-static struct channel *new_channel(struct client *client)
+struct channel *channel_create(ssh_session session, enum mode mode,
+                               const char *user, struct peer *peer)
 {
     struct channel *ch = calloc(1, sizeof(*ch));
     if (ch == NULL) {
         return NULL;
     }
-    ch->client = client;
-    ch->handle = ssh_channel_new(client->session);
+    ch->peer = peer;
+    ch->user = user;
+    ch->session = session;
+    ch->handle = ssh_channel_new(session);
     if (ch->handle == NULL) {
-        client_log(client, "ssh_channel_new: %s",
-                   ssh_get_error(client->session));
+        peer_log(peer, "ssh_channel_new: %s", ssh_get_error(session));
         free(ch);
         return NULL;
     }
-    ch->cb.userdata = ch;
-    ch->cb.channel_pty_request_function = on_pty_request;
-    ch->cb.channel_pty_window_change_function = on_window_change;
-    ch->cb.channel_shell_request_function = on_shell_request;
-    ch->cb.channel_exec_request_function = on_exec_request;
-    ch->cb.channel_data_function = on_data;
-    ch->cb.channel_eof_function = on_eof;
-    ch->cb.channel_close_function = on_close;
-    /* Unset callbacks (env, subsystem, x11, agent) are refused by libssh. */
-    ssh_callbacks_init(&ch->cb);
-    ssh_set_channel_callbacks(ch->handle, &ch->cb);
+    const struct mode_output out = {.ctx = ch, .write = queue_output};
+    mode_init(&ch->mode, mode, &out);
+    set_callbacks(ch);
     return ch;
 }
 
-/* RFC 4254 6.2: the terminal's name and size, kept for the console. */
-static int on_pty_request(ssh_session session, ssh_channel channel,
-                          const char *term, int width, int height, int pxwidth,
-                          int pxheight, void *userdata)
+/* The requests we answer; libssh refuses the unset ones (x11, agent). */
+static void set_callbacks(struct channel *ch)
 {
-    struct channel *ch = userdata;
-    (void)session, (void)channel, (void)pxwidth, (void)pxheight;
-    client_touch(ch->client);
-    snprintf(ch->term, sizeof(ch->term), "%s", term);
-    ch->cols = clamp_side(width);
-    ch->rows = clamp_side(height);
-    ch->has_pty = 1;
-    return PTY_ACCEPT;
+    ch->cb.userdata = ch;
+    ch->cb.channel_pty_request_function = request_pty;
+    ch->cb.channel_pty_window_change_function = request_window_change;
+    ch->cb.channel_shell_request_function = request_shell;
+    ch->cb.channel_exec_request_function = request_exec;
+    ch->cb.channel_subsystem_request_function = request_subsystem;
+    ch->cb.channel_env_request_function = request_env;
+    ch->cb.channel_data_function = on_data;
+    ch->cb.channel_eof_function = on_eof_or_close;
+    ch->cb.channel_close_function = on_eof_or_close;
+    ssh_callbacks_init(&ch->cb);
+    ssh_set_channel_callbacks(ch->handle, &ch->cb);
 }
 
-/* RFC 4254 6.7: the client's window was resized. */
-static int on_window_change(ssh_session session, ssh_channel channel, int width,
-                            int height, int pxwidth, int pxheight,
-                            void *userdata)
-{
-    struct channel *ch = userdata;
-    (void)session, (void)channel, (void)pxwidth, (void)pxheight;
-    client_touch(ch->client);
-    ch->cols = clamp_side(width);
-    ch->rows = clamp_side(height);
-    if (ch->console != NULL) {
-        console_set_window(ch->console, ch->cols, ch->rows);
-    }
-    return PTY_ACCEPT;
-}
-
-/* Sizes come off the wire as any 32-bit number. */
-static int clamp_side(int n)
-{
-    return n < 0 ? 0 : n > TERM_MAX_SIDE ? TERM_MAX_SIDE : n;
-}
-
-/* RFC 4254 6.5: one shell or command per channel. */
-static int on_shell_request(ssh_session session, ssh_channel channel,
-                            void *userdata)
-{
-    struct channel *ch = userdata;
-    (void)session, (void)channel;
-    client_touch(ch->client);
-    if (ch->client->server->cfg.mode == MODE_ECHO) {
-        return REQUEST_ACCEPT;
-    }
-    if (ch->console != NULL || mode_start_console(ch) < 0) {
-        return REQUEST_DENY;
-    }
-    return REQUEST_ACCEPT;
-}
-
-/* RFC 4254 6.5: "ssh host COMMAND" runs one console command. */
-static int on_exec_request(ssh_session session, ssh_channel channel,
-                           const char *command, void *userdata)
-{
-    struct channel *ch = userdata;
-    (void)session, (void)channel;
-    client_touch(ch->client);
-    if (ch->client->server->cfg.mode == MODE_ECHO) {
-        client_log(ch->client, "exec request refused in echo mode");
-        return REQUEST_DENY;
-    }
-    if (ch->console != NULL || mode_run_command(ch, command) < 0) {
-        return REQUEST_DENY;
-    }
-    return REQUEST_ACCEPT;
-}
-
-/* RFC 4254 5.2: bytes from the client; all of them are consumed. */
+/*
+ * RFC 4254 5.2: bytes from the client, READ_CHUNK at a time.  While much
+ * output waits, none is taken: libssh keeps them and opens no more window,
+ * so a client that sends and never reads is held by its own window, not
+ * by our memory; channel_tend() takes them once the output has drained.
+ */
 static int on_data(ssh_session session, ssh_channel channel, void *data,
                    uint32_t len, int is_stderr, void *userdata)
 {
     struct channel *ch = userdata;
     (void)session, (void)channel, (void)is_stderr;
-    client_touch(ch->client);
-    mode_input(ch, data, len);
-    return (int)len;
+    peer_touch(ch->peer);
+    if (outbox_is_full(&ch->out) && !ch->over) {
+        /* More than a window's worth: the client keeps sending but does
+         * not take its output, or ignores the window (RFC 4254 5.2). */
+        if (len > HELD_INPUT_MAX) {
+            ch->fail = "sends faster than it reads";
+        }
+        ch->input_held = 1;
+        return 0;
+    }
+    size_t n = len < READ_CHUNK ? len : READ_CHUNK;
+    ch->input_held = n < len;
+    take_input(ch, data, n);
+    return (int)n;
 }
 
-static void on_eof(ssh_session session, ssh_channel channel, void *userdata)
+static void take_input(struct channel *ch, const char *bytes, size_t len)
+{
+    if (ch->over) {
+        return; /* an exec's stdin, bytes after bye or Ctrl-D */
+    }
+    enum mode_state state = mode_input(&ch->mode, bytes, len);
+    if (state == MODE_BROKEN) {
+        ch->fail = "out of memory";
+    } else if (state == MODE_OVER) {
+        ch->over = 1;
+        ch->input_held = 0; /* the rest is not wanted */
+    }
+}
+
+/* RFC 4254 5.3: no more input; the session ends once its output is out. */
+static void on_eof_or_close(ssh_session session, ssh_channel channel,
+                            void *userdata)
 {
     struct channel *ch = userdata;
     (void)session, (void)channel;
-    client_touch(ch->client);
+    peer_touch(ch->peer);
     ch->got_eof = 1;
 }
 
-static void on_close(ssh_session session, ssh_channel channel, void *userdata)
+/* The mode's output, queued for the client. */
+static void queue_output(void *ctx, const char *bytes, size_t len)
 {
-    struct channel *ch = userdata;
-    (void)session, (void)channel;
-    ch->got_eof = 1;
+    struct channel *ch = ctx;
+    if (ch->fail == NULL && !ch->closed) {
+        outbox_queue(&ch->out, bytes, len, &ch->fail);
+    }
 }
 
-/* Queue bytes for the client; flush() sends what its window allows. */
-void channel_send(struct channel *ch, const char *bytes, size_t len)
-{
-    struct client *client = ch->client;
-    if (client->drop != NULL || ch->closed) {
-        return;
-    }
-    if (ch->out_len + len > MAX_PENDING_OUTPUT) {
-        client->drop = "sends faster than it reads";
-        return;
-    }
-    if (ch->out_len + len > ch->out_cap) {
-        size_t cap = ch->out_cap == 0 ? 4096 : ch->out_cap;
-        while (cap < ch->out_len + len) {
-            cap *= 2;
-        }
-        char *grown = realloc(ch->out, cap);
-        if (grown == NULL) {
-            client->drop = "out of memory";
-            return;
-        }
-        ch->out = grown;
-        ch->out_cap = cap;
-    }
-    memcpy(ch->out + ch->out_len, bytes, len);
-    ch->out_len += len;
-}
-
-/* After each poll: send queued output, and close a finished channel. */
 void channel_tend(struct channel *ch)
 {
-    mode_tick(ch);
-    flush(ch);
-    if (ch->got_eof && ch->out_len == 0) {
+    mode_tick(&ch->mode);
+    if (!ch->closed &&
+        outbox_flush(&ch->out, ch->session, ch->handle, &ch->fail) < 0) {
+        return;
+    }
+    pull_held_input(ch);
+    int ended = ch->over || (ch->got_eof && !ch->input_held);
+    if (ended && outbox_len(&ch->out) == 0) {
         finish(ch);
     }
 }
 
-/*
- * Send queued output, never more than the client's window (RFC 4254 5.2):
- * libssh would otherwise wait for a window adjust inside this call.
- */
-static void flush(struct channel *ch)
+/* Output has drained: take the input libssh kept meanwhile, which also
+ * opens the client's window again. */
+static void pull_held_input(struct channel *ch)
 {
-    while (ch->out_len > 0 && !ch->closed) {
-        size_t room = ssh_channel_window_size(ch->handle);
-        size_t n = ch->out_len < room ? ch->out_len : room;
-        n = n < WRITE_CHUNK ? n : WRITE_CHUNK;
-        if (n == 0) {
+    char bytes[READ_CHUNK];
+    while (ch->input_held && !outbox_is_full(&ch->out) && ch->fail == NULL) {
+        int n =
+            ssh_channel_read_nonblocking(ch->handle, bytes, sizeof(bytes), 0);
+        if (n <= 0) {
+            ch->input_held = 0; /* all taken (or EOF, or an error) */
             return;
         }
-        int sent = ssh_channel_write(ch->handle, ch->out, n);
-        if (sent < 0) {
-            ch->client->drop = "channel write failed";
-            return;
-        }
-        memmove(ch->out, ch->out + sent, ch->out_len - sent);
-        ch->out_len -= sent;
+        take_input(ch, bytes, (size_t)n);
     }
 }
 
@@ -257,15 +173,21 @@ static void finish(struct channel *ch)
     }
     ch->closed = 1;
     if (ssh_channel_is_open(ch->handle)) {
-        ssh_channel_request_send_exit_status(ch->handle, mode_exit_status(ch));
+        int status = ch->refused ? REFUSED_STATUS : mode_exit_status(&ch->mode);
+        ssh_channel_request_send_exit_status(ch->handle, status);
         ssh_channel_send_eof(ch->handle);
     }
     ssh_channel_close(ch->handle);
 }
 
+long long channel_wait_ms(const struct channel *ch)
+{
+    return mode_wait_ms(&ch->mode);
+}
+
 /*
- * Free CH.  libssh frees its half once the client's CLOSE has come too,
- * and must not call back into CH after this: its callbacks go first.
+ * libssh frees its half once the client's CLOSE has come too, and must not
+ * call back into CH after this: its callbacks go first.
  */
 void channel_release(struct channel *ch)
 {
@@ -274,7 +196,7 @@ void channel_release(struct channel *ch)
     }
     ssh_remove_channel_callbacks(ch->handle, &ch->cb);
     ssh_channel_free(ch->handle);
-    console_free(ch->console);
-    free(ch->out);
+    mode_free(&ch->mode);
+    outbox_free(&ch->out);
     free(ch);
 }

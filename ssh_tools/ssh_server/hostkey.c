@@ -18,7 +18,7 @@
 #include <libssh/libssh.h>
 
 #include "common/net.h"
-#include "server.h"
+#include "hostkey.h"
 
 #define PUB_SUFFIX ".pub"
 

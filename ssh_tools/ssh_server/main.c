@@ -10,8 +10,9 @@
  *     $ ssh -p 2222 127.0.0.1
  *
  * RFC 4253 (transport, host key), 4252 (authentication), 4254 (channels).
- * Read main() first, then loop.c (the event loop), auth.c (who gets in),
- * channel.c and modes.c (what they get); options.c is the command line.
+ * Read main() first, then loop.c (the event loop), client.c (one
+ * connection), auth.c (who gets in), channel.c and modes.c (what they
+ * get); options.c is the command line.
  * Lesson: lessons/09-ssh-server.md.
  */
 #include <err.h>
@@ -24,12 +25,16 @@
 #include <libssh/libssh.h>
 #include <libssh/server.h>
 
+#include "auth.h"
 #include "common/cli.h"
 #include "common/net.h"
 #include "common/users.h"
+#include "hostkey.h"
 #include "server.h"
 
-#define LISTEN_BACKLOG 64
+/* As telnet_server: a burst of connections waits in the kernel's queue
+ * instead of being refused and retried a second later. */
+#define LISTEN_BACKLOG 512
 /* libssh 0.10.6's default cipher list ends in a comma: an empty name, which
  * RFC 4251 section 5 forbids and a strict reader (ssh_inspect) rejects. */
 #define CIPHERS                                                                \
@@ -39,6 +44,7 @@
 static int check_login_methods(const struct config *cfg);
 static int set_up(struct server *server);
 static ssh_bind new_bind(ssh_key key);
+static int load_rules(struct server *server);
 
 int main(int argc, char **argv)
 {
@@ -79,8 +85,9 @@ out:
     if (server.listen_fd >= 0) {
         close(server.listen_fd);
     }
-    auth_free_keys(&server);
-    users_free(server.users);
+    gate_free(server.gate);
+    auth_free_keys(&server.rules);
+    users_free(server.rules.users);
     free(server.clients);
     free(server.cfg.allowed_users);
     return status;
@@ -114,25 +121,17 @@ static int set_up(struct server *server)
     if (server->bind == NULL) {
         return -1;
     }
-    if (cfg->keys_path != NULL && auth_load_keys(server, cfg->keys_path) < 0) {
+    if (load_rules(server) < 0) {
         return -1;
-    }
-    if (cfg->users_path != NULL) {
-        server->users = users_load(cfg->users_path);
-        if (server->users == NULL) {
-            return -1;
-        }
-    }
-    for (size_t i = 0; i < cfg->allowed_count; i++) {
-        fprintf(stderr,
-                "ssh_server: WARNING: --allow-user %s: anyone may log in as "
-                "%s with no password and no key\n",
-                cfg->allowed_users[i], cfg->allowed_users[i]);
     }
     server->clients = calloc(cfg->max_clients, sizeof(struct client *));
     server->event = ssh_event_new();
     if (server->clients == NULL || server->event == NULL) {
         warnx("out of memory");
+        return -1;
+    }
+    server->gate = gate_new(&cfg->limits);
+    if (server->gate == NULL) {
         return -1;
     }
     server->listen_fd = net_listen(cfg->addr, cfg->port, LISTEN_BACKLOG);
@@ -166,4 +165,29 @@ static ssh_bind new_bind(ssh_key key)
         return NULL;
     }
     return bind;
+}
+
+/* Who may log in: --allow-user names, authorized keys, the users file. */
+static int load_rules(struct server *server)
+{
+    const struct config *cfg = &server->cfg;
+    server->rules.allowed_users = cfg->allowed_users;
+    server->rules.allowed_count = cfg->allowed_count;
+    if (cfg->keys_path != NULL &&
+        auth_load_keys(&server->rules, cfg->keys_path) < 0) {
+        return -1;
+    }
+    if (cfg->users_path != NULL) {
+        server->rules.users = users_load(cfg->users_path);
+        if (server->rules.users == NULL) {
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < cfg->allowed_count; i++) {
+        fprintf(stderr,
+                "ssh_server: WARNING: --allow-user %s: anyone may log in as "
+                "%s with no password and no key\n",
+                cfg->allowed_users[i], cfg->allowed_users[i]);
+    }
+    return 0;
 }

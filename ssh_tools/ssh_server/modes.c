@@ -11,107 +11,130 @@
 
 #include "common/console.h"
 #include "common/repr.h"
-#include "server.h"
+#include "modes.h"
 
 #define ECHO_PREFIX "echo: "
 #define CRLF        "\r\n"
 #define CTRL_D      '\x04'
 
-static void echo_bytes(struct channel *ch, const char *bytes, size_t len);
-static struct console *new_console(struct channel *ch);
-static void console_write(void *ctx, const char *buf, size_t len);
-static void console_line(void *ctx, const char *line);
+static enum mode_state echo_bytes(struct session_mode *m, const char *bytes,
+                                  size_t len);
+static struct console *new_console(struct session_mode *m,
+                                   const struct terminal *t);
+static void take_console_output(void *ctx, const char *buf, size_t len);
+static void write_plain_lines(struct session_mode *m, const char *buf,
+                              size_t len);
+static void ignore_answer(void *ctx, const char *line);
 
-/* RFC 4254 5.2: bytes from the client, for the session's mode. */
-void mode_input(struct channel *ch, const char *bytes, size_t len)
+void mode_init(struct session_mode *m, enum mode mode,
+               const struct mode_output *out)
 {
-    if (ch->got_eof) {
-        return; /* finishing: an exec's stdin, or bytes after Ctrl-D */
-    }
-    if (ch->client->server->cfg.mode == MODE_ECHO) {
-        echo_bytes(ch, bytes, len);
-        /* On a terminal, Ctrl-D arrives as a byte, not as EOF. */
-        if (len == 1 && bytes[0] == CTRL_D) {
-            ch->got_eof = 1;
+    *m = (struct session_mode){.mode = mode, .out = *out};
+}
+
+enum mode_state mode_input(struct session_mode *m, const char *bytes,
+                           size_t len)
+{
+    if (m->mode == MODE_ECHO) {
+        if (echo_bytes(m, bytes, len) == MODE_BROKEN) {
+            return MODE_BROKEN;
         }
-    } else if (ch->console != NULL &&
-               console_input(ch->console, bytes, len) == CONSOLE_OVER) {
-        ch->got_eof = 1; /* bye, or Ctrl-D on an empty line */
+        /* On a terminal, Ctrl-D arrives as a byte, not as EOF. */
+        return len == 1 && bytes[0] == CTRL_D ? MODE_OVER : MODE_GOES_ON;
     }
+    if (m->console != NULL &&
+        console_input(m->console, bytes, len) == CONSOLE_OVER) {
+        return MODE_OVER; /* bye, or Ctrl-D on an empty line */
+    }
+    return MODE_GOES_ON;
 }
 
 /* Conch's dataReceived: "echo: " + repr(bytes) + "\r\n". */
-static void echo_bytes(struct channel *ch, const char *bytes, size_t len)
+static enum mode_state echo_bytes(struct session_mode *m, const char *bytes,
+                                  size_t len)
 {
     char *text = repr_python(bytes, len);
     if (text == NULL) {
-        ch->client->drop = "out of memory";
-        return;
+        return MODE_BROKEN;
     }
-    channel_send(ch, ECHO_PREFIX, strlen(ECHO_PREFIX));
-    channel_send(ch, text, strlen(text));
-    channel_send(ch, CRLF, strlen(CRLF));
+    m->out.write(m->out.ctx, ECHO_PREFIX, strlen(ECHO_PREFIX));
+    m->out.write(m->out.ctx, text, strlen(text));
+    m->out.write(m->out.ctx, CRLF, strlen(CRLF));
     free(text);
+    return MODE_GOES_ON;
 }
 
-/* A shell request: the console, editing lines itself if there is a pty. */
-int mode_start_console(struct channel *ch)
+/* The console, editing lines itself if there is a pty; echo mode has
+ * nothing to start. */
+int mode_start_shell(struct session_mode *m, const struct terminal *t,
+                     const char *user)
 {
-    ch->console = new_console(ch);
-    if (ch->console == NULL) {
+    if (m->mode == MODE_ECHO) {
+        return 0;
+    }
+    if (m->console != NULL) {
         return -1;
     }
-    console_set_echo(ch->console, ch->has_pty);
-    console_start(ch->console, ch->client->user, NULL);
+    m->console = new_console(m, t);
+    if (m->console == NULL) {
+        return -1;
+    }
+    console_set_echo(m->console, t->has_pty);
+    console_start(m->console, user, NULL);
     return 0;
 }
 
 /*
- * An exec request, "ssh host help": one console command, no welcome and no
- * prompt.  The console has no call for that, so the welcome is thrown
- * away, and the prompt it ends with is cut from the command's output.
+ * "ssh host help": one console command, no welcome and no prompt.  The
+ * console has no call for that, so the welcome is thrown away, and the
+ * prompt it ends with is cut from the command's output.
  */
-int mode_run_command(struct channel *ch, const char *command)
+int mode_run_command(struct session_mode *m, const struct terminal *t,
+                     const char *user, const char *command)
 {
-    ch->console = new_console(ch);
-    if (ch->console == NULL) {
+    if (m->mode == MODE_ECHO || m->console != NULL) {
         return -1;
     }
-    ch->capture = 1;
-    console_start(ch->console, ch->client->user, "");
-    ch->capture = 0;
+    m->console = new_console(m, t);
+    if (m->console == NULL) {
+        return -1;
+    }
+    m->capture = 1;
+    console_start(m->console, user, "");
+    m->capture = 0;
     size_t len = strlen(command);
     char *line = malloc(len + 2);
     if (line == NULL) {
         return -1;
     }
     snprintf(line, len + 2, "%s\n", command);
-    ch->cut_prompt = 1;
-    console_input(ch->console, line, len + 1);
-    console_end_of_input(ch->console); /* an exec has no second line */
-    ch->cut_prompt = 0;
+    m->cut_prompt = 1;
+    console_input(m->console, line, len + 1);
+    console_end_of_input(m->console); /* an exec has no second line */
+    m->cut_prompt = 0;
     free(line);
-    ch->got_eof = 1;
     return 0;
 }
 
-static struct console *new_console(struct channel *ch)
+static struct console *new_console(struct session_mode *m,
+                                   const struct terminal *t)
 {
     const struct console_io io = {
-        .ctx = ch, .write = console_write, .line = console_line};
+        .ctx = m, .write = take_console_output, .line = ignore_answer};
+    m->plain_lines = !t->has_pty;
     struct console *c = console_new(&io);
-    if (c != NULL && ch->has_pty) {
-        console_set_term(c, ch->term);
-        console_set_window(c, ch->cols, ch->rows);
+    if (c != NULL && t->has_pty) {
+        console_set_term(c, t->term);
+        console_set_window(c, t->cols, t->rows);
     }
     return c;
 }
 
 /* The console's output goes to the channel, as one piece per call. */
-static void console_write(void *ctx, const char *buf, size_t len)
+static void take_console_output(void *ctx, const char *buf, size_t len)
 {
-    struct channel *ch = ctx;
-    if (ch->capture) {
+    struct session_mode *m = ctx;
+    if (m->capture) {
         /* The welcome: what follows its last CR LF is the prompt. */
         const char *end = buf + len;
         const char *prompt = end;
@@ -119,44 +142,71 @@ static void console_write(void *ctx, const char *buf, size_t len)
             prompt--;
         }
         size_t n = (size_t)(end - prompt);
-        n = n < sizeof(ch->prompt) ? n : sizeof(ch->prompt) - 1;
-        memcpy(ch->prompt, prompt, n);
-        ch->prompt[n] = '\0';
+        n = n < sizeof(m->prompt) ? n : sizeof(m->prompt) - 1;
+        memcpy(m->prompt, prompt, n);
+        m->prompt[n] = '\0';
         return;
     }
-    size_t plen = strlen(ch->prompt);
-    if (ch->cut_prompt && plen > 0 && len >= plen &&
-        memcmp(buf + len - plen, ch->prompt, plen) == 0) {
+    size_t plen = strlen(m->prompt);
+    if (m->cut_prompt && plen > 0 && len >= plen &&
+        memcmp(buf + len - plen, m->prompt, plen) == 0) {
         len -= plen;
     }
-    channel_send(ch, buf, len);
+    if (m->plain_lines) {
+        write_plain_lines(m, buf, len);
+    } else {
+        m->out.write(m->out.ctx, buf, len);
+    }
+}
+
+/*
+ * The console ends its lines in CR LF, as a terminal needs (the CR takes
+ * the cursor back).  Without a pty the bytes go to a pipe or a file, where
+ * a line ends in LF alone, as sshd's `ssh host cmd` gives it.
+ */
+static void write_plain_lines(struct session_mode *m, const char *buf,
+                              size_t len)
+{
+    size_t start = 0;
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (buf[i] == '\r' && buf[i + 1] == '\n') {
+            m->out.write(m->out.ctx, buf + start, i - start);
+            start = i + 1;
+        }
+    }
+    m->out.write(m->out.ctx, buf + start, len - start);
 }
 
 /* The console only sends lines here after console_ask(), never used. */
-static void console_line(void *ctx, const char *line)
+static void ignore_answer(void *ctx, const char *line)
 {
     (void)ctx, (void)line;
 }
 
-/* Deliver the console's timer messages that are due. */
-void mode_tick(struct channel *ch)
+void mode_set_window(struct session_mode *m, int cols, int rows)
 {
-    if (ch->console == NULL) {
-        return;
-    }
-    long long due = console_deadline(ch->console);
-    if (due >= 0 && due <= console_now_ms()) {
-        console_tick(ch->console);
+    if (m->console != NULL) {
+        console_set_window(m->console, cols, rows);
     }
 }
 
-/* Milliseconds until the client's next timer, or -1 if none. */
-long long mode_wait_ms(const struct channel *ch)
+void mode_tick(struct session_mode *m)
 {
-    if (ch->console == NULL) {
+    if (m->console == NULL) {
+        return;
+    }
+    long long due = console_deadline(m->console);
+    if (due >= 0 && due <= console_now_ms()) {
+        console_tick(m->console);
+    }
+}
+
+long long mode_wait_ms(const struct session_mode *m)
+{
+    if (m->console == NULL) {
         return -1;
     }
-    long long due = console_deadline(ch->console);
+    long long due = console_deadline(m->console);
     if (due < 0) {
         return -1;
     }
@@ -164,8 +214,13 @@ long long mode_wait_ms(const struct channel *ch)
     return left > 0 ? left : 0;
 }
 
-/* The session's exit status: its last console command's (0 or 1), else 0. */
-int mode_exit_status(const struct channel *ch)
+int mode_exit_status(const struct session_mode *m)
 {
-    return ch->console != NULL ? console_last_status(ch->console) : 0;
+    return m->console != NULL ? console_last_status(m->console) : 0;
+}
+
+void mode_free(struct session_mode *m)
+{
+    console_free(m->console);
+    m->console = NULL;
 }

@@ -178,7 +178,7 @@ def test_subsystem_and_forwarding_are_refused_cleanly(make_ssh_server, mode):
         assert echo_session(server, b"ok").stdout == b"echo: 'ok'\r\n"
     else:
         result = run(server.ssh_args("echo", "ok"), stdin=subprocess.DEVNULL)
-        assert result.stdout == b"ok\r\n"
+        assert result.stdout == b"ok\n"
     stop_cleanly(server)
 
 
@@ -245,7 +245,7 @@ def test_max_clients_refuses_the_next_connection(make_ssh_server):
         assert first.stdout.read(11) == b"echo: '1'\r\n"
         refused = echo_session(server, b"2")
         assert refused.returncode == 255
-        server.wait_for_log("refused, 1 clients already")
+        server.wait_for_log("refused: too many clients, try again later")
         first.stdin.close()
         assert first.wait(timeout=30) == 0
     finally:
@@ -322,34 +322,47 @@ def test_exec_request_runs_one_console_command(make_ssh_server):
     assert "console mode" in server.startup[-1]
     result = run(server.ssh_args("echo", "hi", "there"),
                  stdin=subprocess.DEVNULL)
-    assert (result.returncode, result.stdout) == (0, b"hi there\r\n")
+    assert (result.returncode, result.stdout) == (0, b"hi there\n")
     result = run(server.ssh_args("params a 'b c'"), stdin=subprocess.DEVNULL)
-    assert result.stdout == b"['a', 'b c']\r\n"
+    assert result.stdout == b"['a', 'b c']\n"
     result = run(server.ssh_args("nosuch"), stdin=subprocess.DEVNULL)
-    assert result.stdout == b"unknown command 'nosuch'; try help\r\n"
+    assert result.stdout == b"unknown command 'nosuch'; try help\n"
     result = run(server.ssh_args("exec", "id"), stdin=subprocess.DEVNULL)
     assert (result.returncode, result.stdout) == (
-        1, b"exec: not available on this server\r\n")
+        1, b"exec: not available on this server\n")
     stop_cleanly(server)
 
 
-HELP = (b"Help on built in commands\r\n"
-        b"\r\n"
-        b"help [<command>] - Display help\r\n"
-        b"? [<command>] - Display help\r\n"
-        b"echo <text to echo> - Echo text back to the console.\r\n"
-        b"copy <text to echo> - Echo text back to the console.\r\n"
-        b"repeat <text to echo> - Echo text back to the console.\r\n"
+HELP = (b"Help on built in commands\n"
+        b"\n"
+        b"help [<command>] - Display help\n"
+        b"? [<command>] - Display help\n"
+        b"echo <text to echo> - Echo text back to the console.\n"
+        b"copy <text to echo> - Echo text back to the console.\n"
+        b"repeat <text to echo> - Echo text back to the console.\n"
         b"timer <seconds> <message> - In <seconds> seconds, display "
-        b"<message>.\r\n"
+        b"<message>.\n"
         b"info - Show the user, terminal type, window size and session "
-        b"time.\r\n"
-        b"history - Display the command history.\r\n"
-        b"bye - Exit the command shell.\r\n"
-        b"exit - Exit the command shell.\r\n"
-        b"quit - Exit the command shell.\r\n"
-        b"logout - Exit the command shell.\r\n"
-        b"exec <command> - Run a shell command, then end the session.\r\n")
+        b"time.\n"
+        b"history - Display the command history.\n"
+        b"bye - Exit the command shell.\n"
+        b"exit - Exit the command shell.\n"
+        b"quit - Exit the command shell.\n"
+        b"logout - Exit the command shell.\n"
+        b"exec <command> - Run a shell command, then end the session.\n")
+
+
+def test_lines_end_in_lf_without_a_pty_and_crlf_with_one(make_ssh_server):
+    """A terminal needs CR LF; a pipe or file wants LF, as sshd gives."""
+    server = make_ssh_server()
+    result = run(server.ssh_args("echo", "Hello,", "world!"),
+                 stdin=subprocess.DEVNULL)
+    assert (result.returncode, result.stdout) == (0, b"Hello, world!\n")
+    result = run(server.ssh_args("echo", "Hello,", "world!", tty="-tt"),
+                 stdin=subprocess.DEVNULL)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b"Hello, world!\r\n"
+    stop_cleanly(server)
 
 
 def test_exit_status_is_the_last_console_commands(make_ssh_server):
@@ -357,26 +370,26 @@ def test_exit_status_is_the_last_console_commands(make_ssh_server):
     # exec: ssh exits with the status of the one command.
     result = run(server.ssh_args("nosuchcommand"), stdin=subprocess.DEVNULL)
     assert (result.returncode, result.stdout, result.stderr) == (
-        1, b"unknown command 'nosuchcommand'; try help\r\n", b"")
+        1, b"unknown command 'nosuchcommand'; try help\n", b"")
     result = run(server.ssh_args("help"), stdin=subprocess.DEVNULL)
     assert (result.returncode, result.stdout, result.stderr) == (0, HELP, b"")
     result = run(server.ssh_args("timer", "x", "y"), stdin=subprocess.DEVNULL)
     assert (result.returncode, result.stdout) == (
-        1, b"timer: seconds must be a number from 0 to 86400\r\n")
+        1, b"timer: seconds must be a number from 0 to 86400\n")
     # An exec has one line: an open quote cannot be closed by a next one.
     result = run(server.ssh_args('echo "abc'), stdin=subprocess.DEVNULL)
     assert (result.returncode, result.stdout, result.stderr) == (
-        1, b"... \r\nunfinished command: a quote is still open or the line "
-           b"ends in a backslash\r\n", b"")
+        1, b"... \nunfinished command: a quote is still open or the line "
+           b"ends in a backslash\n", b"")
     # shell: the session ends with its last command's status, as sh does.
     result = run(server.ssh_args(tty="-T"), input=b"nosuch\n")
     assert result.returncode == 1, result.stderr
     assert result.stdout.endswith(
-        b"alice@shellwire$ unknown command 'nosuch'; try help\r\n"
+        b"alice@shellwire$ unknown command 'nosuch'; try help\n"
         b"alice@shellwire$ ")
     result = run(server.ssh_args(tty="-T"), input=b"nosuch\nbye\n")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.endswith(b"try help\r\nalice@shellwire$ Goodbye\r\n")
+    assert result.stdout.endswith(b"try help\nalice@shellwire$ Goodbye\n")
     stop_cleanly(server)
 
 
@@ -386,14 +399,14 @@ def test_console_without_a_terminal_reads_lines(make_ssh_server):
                  input=b'echo a "b  c"\nparams x\\ y z\ninfo\nbye\n')
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode() == (
-        "Welcome to shellwire, alice.\r\n"
-        "Type help for the commands, bye to leave.\r\n"
-        "alice@shellwire$ a b  c\r\n"
-        "alice@shellwire$ ['x y', 'z']\r\n"
-        "alice@shellwire$ Username: alice, terminal type: (unknown)\r\n"
-        "Window size: (unknown)\r\n"
-        "Session time: 0:00:00\r\n"
-        "alice@shellwire$ Goodbye\r\n")
+        "Welcome to shellwire, alice.\n"
+        "Type help for the commands, bye to leave.\n"
+        "alice@shellwire$ a b  c\n"
+        "alice@shellwire$ ['x y', 'z']\n"
+        "alice@shellwire$ Username: alice, terminal type: (unknown)\n"
+        "Window size: (unknown)\n"
+        "Session time: 0:00:00\n"
+        "alice@shellwire$ Goodbye\n")
     stop_cleanly(server)
 
 
@@ -410,9 +423,12 @@ def test_console_on_a_terminal_edits_lines_and_shows_timers(
         child.send("\x1b[A\r")  # up arrow: the last line again
         child.expect_exact("alice@shellwire$ echo x")  # redrawn
         child.expect_exact("\r\nx\r\n")
-        child.setwinsize(60000, 65535)  # rows, cols: clamped to 10000
+        child.setwinsize(60000, 65535)  # rows, cols: clamped to 1000
         child.send("info\r")
-        child.expect_exact("Window size: 10000x10000\r\n")
+        child.expect_exact("Window size: 1000x1000\r\n")
+        child.setwinsize(0, 0)  # a terminal has at least one of each
+        child.send("info\r")
+        child.expect_exact("Window size: 1x1\r\n")
         child.send("timer 1 ding\r")
         child.expect_exact("alice@shellwire$ ")
         child.send("ech")  # half typed when the timer fires
@@ -435,7 +451,7 @@ def test_password_login_against_the_users_file(make_ssh_server):
     args = server.ssh_args("echo", "in", password=True)
     result = run(args, stdin=subprocess.DEVNULL,
                  env=server.password_env(password))
-    assert (result.returncode, result.stdout) == (0, b"in\r\n"), result.stderr
+    assert (result.returncode, result.stdout) == (0, b"in\n"), result.stderr
     server.wait_for_log("alice logged in (password)")
     assert password not in server.log_text()
     stop_cleanly(server)
@@ -478,9 +494,9 @@ def test_ssh_commands_runs_each_command_on_its_own_channel(make_ssh_server):
                   "echo a", "params b c", "nosuch"])
     # The failed console command's status 1 shows, and fails ssh_commands.
     assert result.returncode == 1, result.stderr
-    assert result.stdout == (b"\"a\\r\\n\"\n"
-                             b"\"['b', 'c']\\r\\n\"\n"
-                             b"\"unknown command 'nosuch'; try help\\r\\n\"\n"
+    assert result.stdout == (b"\"a\\n\"\n"
+                             b"\"['b', 'c']\\n\"\n"
+                             b"\"unknown command 'nosuch'; try help\\n\"\n"
                              b"exit status: 1\n")
     log = server.log_text()
     assert log.count("logged in") == 1
@@ -500,8 +516,8 @@ def test_console_sessions_at_once_with_long_lines(make_ssh_server):
         for i, client in enumerate(clients):
             out = client.stdout.read().decode()
             assert client.wait(timeout=30) == 0
-            answer = "line too long" if i == 3 else f"$ c{i}\r\n"
-            assert answer in out and out.endswith("$ Goodbye\r\n"), out
+            answer = "line too long" if i == 3 else f"$ c{i}\n"
+            assert answer in out and out.endswith("$ Goodbye\n"), out
     finally:
         for client in clients:
             if client.poll() is None:
@@ -523,7 +539,7 @@ def test_two_channels_at_once_on_one_connection(make_ssh_server, tmp_path):
         muxed = server.ssh_args("echo", "muxed")
         muxed[1:1] = control
         result = run(muxed, stdin=subprocess.DEVNULL)
-        assert (result.returncode, result.stdout) == (0, b"muxed\r\n")
+        assert (result.returncode, result.stdout) == (0, b"muxed\n")
         child.send("echo still here\r")
         child.expect_exact("still here\r\n")
         child.send("bye\r")
