@@ -110,12 +110,6 @@ void console_print(struct console *c, const char *text);
  */
 void console_message(struct console *c, const char *text);
 
-/*
- * The old name of common/monoclock's monoclock_ms(), the clock of the
- * deadlines; kept only until telnet_server and ssh_server call that.
- */
-long long console_now_ms(void);
-
 /* When the next timer is due (monoclock_ms() clock), or -1 if none. */
 long long console_deadline(const struct console *c);
 

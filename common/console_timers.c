@@ -13,12 +13,6 @@
 #include "common/console_internal.h"
 #include "common/monoclock.h"
 
-/* The old name of monoclock_ms(), until every server calls that. */
-long long console_now_ms(void)
-{
-    return monoclock_ms();
-}
-
 /* Keep TEXT for DUE in a free slot; -1 if all TIMERS_MAX are taken. */
 int console_timer_add(struct console *c, long long due, const char *text)
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/console.h"
+#include "common/monoclock.h"
 #include "common/repr.h"
 #include "modes.h"
 
@@ -196,7 +197,7 @@ void mode_tick(struct session_mode *m)
         return;
     }
     long long due = console_deadline(m->console);
-    if (due >= 0 && due <= console_now_ms()) {
+    if (due >= 0 && due <= monoclock_ms()) {
         console_tick(m->console);
     }
 }
@@ -210,7 +211,7 @@ long long mode_wait_ms(const struct session_mode *m)
     if (due < 0) {
         return -1;
     }
-    long long left = due - console_now_ms();
+    long long left = due - monoclock_ms();
     return left > 0 ? left : 0;
 }
 
