@@ -168,6 +168,8 @@ static int start_session(struct client *client, int fd)
         return -1;
     }
     auth_set_callbacks(client);
+    client->trace =
+        trace_start(server->trace_log, client->session, fd, client->peer);
     ssh_set_blocking(client->session, 0);
     /* Non-blocking, this sends our version line and returns SSH_AGAIN; the
      * event loop drives the rest of the key exchange (RFC 4253 7). */
@@ -213,6 +215,7 @@ static void tend_client(struct server *server, size_t slot)
     struct client *client = server->clients[slot];
     long long idle_ms = ms_since(&client->last_active);
     long long connected_ms = ms_since(&client->connected);
+    trace_poll(client->trace);
     if (ssh_get_status(client->session) & (SSH_CLOSED | SSH_CLOSED_ERROR)) {
         remove_client(server, slot,
                       client->authenticated ? "disconnected"
@@ -287,6 +290,7 @@ static void remove_client(struct server *server, size_t slot, const char *why)
         ssh_disconnect(client->session);
         ssh_free(client->session);
     }
+    trace_end(client->trace);
     free(client);
     server->clients[slot] = NULL;
     server->client_count--;

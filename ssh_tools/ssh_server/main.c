@@ -80,6 +80,7 @@ out:
         close(server.listen_fd);
     }
     auth_free_keys(&server);
+    trace_log_close(server.trace_log);
     users_free(server.users);
     free(server.clients);
     free(server.cfg.allowed_users);
@@ -115,6 +116,12 @@ static int set_up(struct server *server)
         return -1;
     }
     if (cfg->keys_path != NULL && auth_load_keys(server, cfg->keys_path) < 0) {
+        return -1;
+    }
+    int failed;
+    server->trace_log =
+        trace_log_open(cfg->trace_path, cfg->diagram_path, &failed);
+    if (failed) {
         return -1;
     }
     if (cfg->users_path != NULL) {

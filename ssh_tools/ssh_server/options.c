@@ -9,13 +9,15 @@
 #include <string.h>
 
 #include "common/cli.h"
+#include "common/seqdiagram.h"
 #include "server.h"
 
 #define USAGE                                                                  \
     "usage: ssh_server [-b ADDR] [-p PORT] [--host-key FILE] [--users FILE]\n" \
     "                  [--authorized-keys FILE] [--allow-user NAME]...\n"      \
     "                  [--mode echo|console] [--max-clients N] "               \
-    "[--idle-timeout SECONDS]"
+    "[--idle-timeout SECONDS]\n"                                               \
+    "                  [--trace [FILE|-]] [--diagram FILE.svg|FILE.mmd]"
 #define DEFAULT_ADDR         "127.0.0.1"
 #define DEFAULT_PORT         "2222"
 #define DEFAULT_HOST_KEY     "ssh_server_ed25519_key"
@@ -23,6 +25,7 @@
 #define DEFAULT_IDLE_TIMEOUT 600
 
 static int parse_mode(const char *text, enum mode *mode);
+static const char *trace_path(int argc, char **argv, const char *given);
 static void print_help(void);
 
 /* Options into CFG; -1 means go on, otherwise the exit status. */
@@ -40,6 +43,8 @@ int options_parse(int argc, char **argv, struct config *cfg)
         {"mode", required_argument, NULL, 'm'},
         {"max-clients", required_argument, NULL, 'c'},
         {"idle-timeout", required_argument, NULL, 'i'},
+        {"trace", optional_argument, NULL, 't'},
+        {"diagram", required_argument, NULL, 'd'},
         {NULL, 0, NULL, 0},
     };
     *cfg = (struct config){.addr = DEFAULT_ADDR,
@@ -97,6 +102,13 @@ int options_parse(int argc, char **argv, struct config *cfg)
             ok = cli_parse_number(optarg, 0, 86400, "idle-timeout",
                                   &cfg->idle_timeout_s);
             break;
+        case 't':
+            cfg->trace_path = trace_path(argc, argv, optarg);
+            break;
+        case 'd':
+            cfg->diagram_path = optarg;
+            ok = seqdiagram_format_of(optarg) == SEQDIAGRAM_UNKNOWN ? -1 : 0;
+            break;
         default:
             ok = -1;
         }
@@ -126,6 +138,20 @@ static int parse_mode(const char *text, enum mode *mode)
     return -1;
 }
 
+/* --trace alone is stdout; --trace FILE and --trace - take the next
+ * word, which getopt gives an optional argument only as --trace=FILE. */
+static const char *trace_path(int argc, char **argv, const char *given)
+{
+    if (given != NULL) {
+        return given;
+    }
+    if (optind < argc &&
+        (argv[optind][0] != '-' || strcmp(argv[optind], "-") == 0)) {
+        return argv[optind++];
+    }
+    return "-";
+}
+
 static void print_help(void)
 {
     printf("%s\n\n"
@@ -153,6 +179,14 @@ static void print_help(void)
            "(default %d)\n"
            "      --idle-timeout SECONDS drop a silent client (default %d; "
            "0: never)\n"
+           "      --trace [FILE|-]       every SSH message of every "
+           "connection, decrypted,\n"
+           "                             one line each, [N] per "
+           "connection (default -: stdout)\n"
+           "      --diagram FILE.svg     each connection's messages as "
+           "a sequence diagram,\n"
+           "                             FILE-1.svg, FILE-2.svg ... "
+           "(FILE.mmd: Mermaid)\n"
            "  -h, --help, -V, --version\n\n"
            "At least one way to log in must be given.  A client has %d s "
            "to log in;\nthree wrong passwords end its connection.  SIGINT "

@@ -15,6 +15,8 @@
 #include <libssh/libssh.h>
 #include <libssh/server.h>
 
+#include "trace.h"
+
 /* Password failures before the connection is dropped (three strikes). */
 #define MAX_PASSWORD_FAILURES 3
 /* Channels one connection may have open at once (ssh_commands opens one
@@ -44,7 +46,9 @@ struct config {
     size_t allowed_count;
     enum mode mode;
     long max_clients;
-    long idle_timeout_s; /* 0: never */
+    long idle_timeout_s;      /* 0: never */
+    const char *trace_path;   /* --trace: FILE, or "-" for stdout */
+    const char *diagram_path; /* --diagram FILE.svg or FILE.mmd */
 };
 
 /* One session channel (RFC 4254 6): its requests, its mode, its output. */
@@ -83,7 +87,8 @@ struct client {
     struct timespec connected;
     struct timespec last_active;
     struct timespec paused_until;
-    const char *drop; /* why to disconnect at the next turn, or NULL */
+    const char *drop;    /* why to disconnect at the next turn, or NULL */
+    struct trace *trace; /* --trace or --diagram (trace.c), else NULL */
 };
 
 struct server {
@@ -96,7 +101,8 @@ struct server {
     size_t client_count;
     ssh_key *keys; /* the authorized_keys file, loaded at start-up */
     size_t key_count;
-    struct users *users; /* the --users file */
+    struct users *users;         /* the --users file */
+    struct trace_log *trace_log; /* --trace or --diagram, else NULL */
 };
 
 /* options.c: the command line into CFG; -1 to go on, else the exit
