@@ -16,7 +16,6 @@
 #include <err.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +25,8 @@
 #include <libssh/libssh.h>
 
 #include "common/bytebuf.h"
-#include "common/seqdiagram.h"
 #include "trace.h"
+#include "tracemsg.h"
 
 #define PCAP_FILE_HEADER 24 /* magic, versions, zone, accuracy, size, link */
 #define PCAP_RECORD      16 /* seconds, microseconds, saved and real size */
@@ -35,19 +34,10 @@
 #define READ_CHUNK       65536
 /* Give the memory of what was read back after this much. */
 #define PUNCH_EVERY ((off_t)1 << 20)
-/* Arrows one diagram draws; a long transfer would fill a wall. */
-#define DRAWN_MAX 400
-#define BOUNDARY  "encrypted from here on"
-
-struct trace_log {
-    FILE *out; /* NULL: only diagrams */
-    const char *diagram_path;
-    unsigned long connections;
-};
+#define BOUNDARY    "encrypted from here on"
 
 struct trace {
-    struct trace_log *log;
-    unsigned long number; /* the [N] before each line */
+    struct traceout *out;
     ssh_pcap_file pcap;
     int fd; /* our reading end of the capture */
     off_t offset, punched;
@@ -56,8 +46,6 @@ struct trace {
     unsigned char local_port[2]; /* network order, as in the capture */
     int newkeys;
     struct tracemsg_state state;
-    struct seqdiagram *diagram;
-    unsigned long drawn, not_drawn;
 };
 
 static int open_capture(struct trace *t);
@@ -65,51 +53,6 @@ static void read_capture(struct trace *t);
 static void read_records(struct trace *t);
 static void show_version(struct trace *t, int from_client,
                          const unsigned char *text, size_t len);
-static void emit(struct trace *t, int from_client, const char *text);
-static void emit_note(struct trace *t, const char *format, ...)
-    __attribute__((format(printf, 2, 3)));
-static void write_diagram(struct trace *t);
-
-struct trace_log *trace_log_open(const char *trace_path,
-                                 const char *diagram_path, int *failed)
-{
-    *failed = 0;
-    if (trace_path == NULL && diagram_path == NULL) {
-        return NULL;
-    }
-    struct trace_log *log = calloc(1, sizeof(*log));
-    if (log == NULL) {
-        warnx("out of memory");
-        *failed = 1;
-        return NULL;
-    }
-    log->diagram_path = diagram_path;
-    if (trace_path != NULL && strcmp(trace_path, "-") == 0) {
-        log->out = stdout;
-    } else if (trace_path != NULL) {
-        log->out = fopen(trace_path, "w");
-        if (log->out == NULL) {
-            warn("--trace %s", trace_path);
-            free(log);
-            *failed = 1;
-            return NULL;
-        }
-        /* Each line as it comes, for whoever follows the file. */
-        setvbuf(log->out, NULL, _IOLBF, 0);
-    }
-    return log;
-}
-
-void trace_log_close(struct trace_log *log)
-{
-    if (log == NULL) {
-        return;
-    }
-    if (log->out != NULL && log->out != stdout) {
-        fclose(log->out);
-    }
-    free(log);
-}
 
 struct trace *trace_start(struct trace_log *log, ssh_session session, int fd,
                           const char *peer)
@@ -124,22 +67,21 @@ struct trace *trace_start(struct trace_log *log, ssh_session session, int fd,
         warnx("trace: out of memory");
         return NULL;
     }
-    *t = (struct trace){.log = log, .fd = -1};
-    t->number = ++log->connections;
-    emit_note(t, "connection from %s", peer);
+    t->fd = -1;
+    t->out = traceout_new(log, peer);
+    if (t->out == NULL) {
+        free(t);
+        return NULL;
+    }
     /* libssh's capture makes up IPv4 headers, and refuses other sockets. */
     if (getsockname(fd, (struct sockaddr *)&local, &size) != 0 ||
         local.sin_family != AF_INET) {
-        emit_note(t, "not traced: libssh captures IPv4 connections only");
+        traceout_note(t->out, "not traced: libssh captures IPv4 only");
         trace_end(t);
         return NULL;
     }
     memcpy(t->local_port, &local.sin_port, sizeof(t->local_port));
-    if (log->diagram_path != NULL) {
-        t->diagram = seqdiagram_new(peer, "ssh_server");
-    }
-    if ((log->diagram_path != NULL && t->diagram == NULL) ||
-        open_capture(t) < 0 || ssh_set_pcap_file(session, t->pcap) != 0) {
+    if (open_capture(t) < 0 || ssh_set_pcap_file(session, t->pcap) != 0) {
         warnx("trace: cannot capture the connection from %s", peer);
         trace_end(t);
         return NULL;
@@ -182,13 +124,11 @@ void trace_end(struct trace *t)
         read_capture(t);
         ssh_pcap_file_free(t->pcap);
     }
-    emit_note(t, "connection closed");
-    write_diagram(t);
+    traceout_end(t->out);
     if (t->fd >= 0) {
         close(t->fd);
     }
     bytebuf_free(&t->pending);
-    seqdiagram_free(t->diagram);
     free(t);
 }
 
@@ -204,7 +144,7 @@ static void show_version(struct trace *t, int from_client,
         shown++;
     }
     snprintf(line, sizeof(line), "version %.*s", (int)shown, text);
-    emit(t, from_client, line);
+    traceout_message(t->out, from_client, line);
 }
 
 /* Everything libssh wrote since last time, whole records decoded. */
@@ -263,75 +203,15 @@ static void read_records(struct trace *t)
                         (size_t)packet[2] << 8 | packet[3];
         size_t payload = length - 1 - packet[4];
         if (length > saved - IP_TCP_HEADERS - 4 || payload > length) {
-            emit_note(t, "a record that is no SSH packet");
+            traceout_note(t->out, "a record that is no SSH packet");
             continue;
         }
         char line[TRACEMSG_LINE_MAX];
         tracemsg_describe(&t->state, from_client, packet + 5, payload, line);
-        emit(t, from_client, line);
+        traceout_message(t->out, from_client, line);
         if (packet[5] == 21 && ++t->newkeys == 2) {
-            emit_note(t, BOUNDARY);
+            traceout_boundary(t->out, BOUNDARY);
         }
     }
     bytebuf_consume(&t->pending, used);
-}
-
-/* One message: a line of the trace, an arrow of the diagram. */
-static void emit(struct trace *t, int from_client, const char *text)
-{
-    if (t->log->out != NULL) {
-        fprintf(t->log->out, "[%lu] %s %s\n", t->number,
-                from_client ? "C->S" : "S->C", text);
-    }
-    if (t->diagram == NULL) {
-        return;
-    }
-    if (t->drawn < DRAWN_MAX && t->not_drawn == 0 &&
-        seqdiagram_arrow(t->diagram, from_client, text) == 0) {
-        t->drawn++;
-        return;
-    }
-    t->not_drawn++;
-}
-
-/* A line about the connection, not a message; in the diagram a note. */
-static void emit_note(struct trace *t, const char *format, ...)
-{
-    char text[256];
-    va_list ap;
-    va_start(ap, format);
-    vsnprintf(text, sizeof(text), format, ap);
-    va_end(ap);
-    if (t->log->out != NULL) {
-        fprintf(t->log->out, "[%lu] --- %s ---\n", t->number, text);
-    }
-    if (t->diagram != NULL && strcmp(text, BOUNDARY) == 0) {
-        seqdiagram_boundary(t->diagram, text);
-    }
-}
-
-/* FILE.svg becomes FILE-N.svg: one diagram per connection. */
-static void write_diagram(struct trace *t)
-{
-    const char *path = t->log->diagram_path;
-    if (t->diagram == NULL) {
-        return;
-    }
-    if (t->not_drawn > 0) {
-        char note[80];
-        snprintf(note, sizeof(note), "... and %lu more messages", t->not_drawn);
-        seqdiagram_note(t->diagram, note);
-    }
-    const char *dot = strrchr(path, '.');
-    size_t stem = dot != NULL ? (size_t)(dot - path) : strlen(path);
-    size_t size = strlen(path) + 24;
-    char *numbered = malloc(size);
-    if (numbered == NULL) {
-        warnx("trace: out of memory");
-        return;
-    }
-    snprintf(numbered, size, "%.*s-%lu%s", (int)stem, path, t->number,
-             path + stem);
-    seqdiagram_write(t->diagram, numbered);
-    free(numbered);
 }

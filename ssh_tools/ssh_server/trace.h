@@ -2,9 +2,10 @@
 /*
  * trace: ssh_server --trace and --diagram.  Every SSH message of a
  * connection, after decryption, in both directions and in order, one line
- * each (trace.c), decoded by its RFC 4253/4252/4254 name with the fields
- * that matter (tracemsg.c).  Off, none of this runs: loop.c's hooks get a
- * NULL and return at once.
+ * each.  trace.c gets the messages from libssh, tracemsg.c (with
+ * tracechan.c and tracewire.c) names each and its fields, traceout.c
+ * prints the lines and draws the diagram.  Off, none of this runs:
+ * loop.c's hooks get a NULL and return at once.
  */
 #ifndef SHELLWIRE_SSH_SERVER_TRACE_H
 #define SHELLWIRE_SSH_SERVER_TRACE_H
@@ -35,20 +36,16 @@ void trace_poll(struct trace *t);
  * its diagram, and free T. */
 void trace_end(struct trace *t);
 
-/* tracemsg.c: what one connection's decoder remembers between messages. */
-struct tracemsg_state {
-    char kex[64];         /* the key exchange method, once both KEXINITs */
-    char client_kex[512]; /* the client's KEXINIT kex list, until then */
-    char server_kex[512];
-    char method[32]; /* the last USERAUTH_REQUEST's method */
-};
-
-#define TRACEMSG_LINE_MAX 400
-
-/* tracemsg.c: one SSH message PAYLOAD (LEN bytes, from its type byte on),
- * sent by the client if FROM_CLIENT, as one line into LINE. */
-void tracemsg_describe(struct tracemsg_state *state, int from_client,
-                       const unsigned char *payload, size_t len,
-                       char line[TRACEMSG_LINE_MAX]);
+/* traceout.c: one connection's lines ("[N] C->S ...") and diagram. */
+struct traceout;
+struct traceout *traceout_new(struct trace_log *log, const char *peer);
+void traceout_message(struct traceout *o, int from_client, const char *text);
+/* A line about the connection, not a message: "[N] --- TEXT ---". */
+void traceout_note(struct traceout *o, const char *format, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The clear/encrypted boundary: a note, marked in the diagram too. */
+void traceout_boundary(struct traceout *o, const char *text);
+/* The last line, the diagram written (FILE-N.svg), O freed. */
+void traceout_end(struct traceout *o);
 
 #endif

@@ -1,56 +1,24 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * tracemsg: one decrypted SSH message as one line, by its name in RFC 4250
- * section 4.1 and with the fields that matter (RFC 4253, 4252, 4254).
+ * section 4.1 and with the fields that matter.  This file: the transport
+ * (RFC 4253) and authentication (RFC 4252) messages; tracechan.c: the
+ * connection protocol's (RFC 4254); tracewire.c: reading and writing.
  * Secrets never reach the line: a password is shown by its length, a
  * keyboard-interactive answer by its count, an X11 cookie not at all.
  */
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "common/repr.h"
-#include "trace.h"
-
-/* Bytes of CHANNEL_DATA shown, escaped. */
-#define DATA_SHOWN 24
-/* OpenSSH's host keys announcement (its PROTOCOL file, 2.5). */
-#define HOSTKEYS "hostkeys-00@openssh.com"
-
-/* A message being read: what is left of it; BAD once it ran short. */
-struct wire {
-    const unsigned char *p;
-    size_t left;
-    int bad;
-};
-
-/* The line being written. */
-struct line {
-    char *text;
-    size_t len;
-};
+#include "tracemsg.h"
 
 static void describe_kexinit(struct tracemsg_state *state, int from_client,
                              struct wire *w, struct line *l);
 static void describe_auth(struct tracemsg_state *state, struct wire *w,
                           struct line *l);
-static void describe_global(struct wire *w, struct line *l);
-static void describe_open(struct wire *w, struct line *l);
-static void describe_request(struct wire *w, struct line *l);
-static void describe_request_fields(const char *type, struct wire *w,
-                                    struct line *l);
-static void describe_data(struct wire *w, struct line *l, int extended);
 static const char *message_name(const struct tracemsg_state *state,
                                 unsigned type);
-static void put(struct line *l, const char *format, ...)
-    __attribute__((format(printf, 2, 3)));
-static void put_text(struct line *l, const char *key, struct wire *w);
-static void put_quoted(struct line *l, const char *bytes, size_t len);
-static uint32_t get_u32(struct wire *w);
-static unsigned get_u8(struct wire *w);
-static size_t get_string(struct wire *w, const char **s);
 
 void tracemsg_describe(struct tracemsg_state *state, int from_client,
                        const unsigned char *payload, size_t len,
@@ -58,27 +26,27 @@ void tracemsg_describe(struct tracemsg_state *state, int from_client,
 {
     struct wire w = {payload, len, 0};
     struct line l = {line, 0};
-    unsigned type = get_u8(&w);
+    unsigned type = wire_u8(&w);
     const char *name = message_name(state, type);
     line[0] = '\0';
     if (name == NULL) {
-        put(&l, "message %u (%zu bytes)", type, len);
+        line_put(&l, "message %u (%zu bytes)", type, len);
         return;
     }
-    put(&l, "%s", name);
+    line_put(&l, "%s", name);
     switch (type) {
     case 1: /* RFC 4253 11.1 */
-        put(&l, " reason=%u", (unsigned)get_u32(&w));
-        put_text(&l, "", &w);
+        line_put(&l, " reason=%u", (unsigned)wire_u32(&w));
+        line_text(&l, "", &w);
         break;
     case 5: /* RFC 4253 10 */
     case 6:
-        put_text(&l, "", &w);
+        line_text(&l, "", &w);
         break;
     case 7: /* RFC 8308 2.3: names and values; the names say enough */
-        for (uint32_t n = get_u32(&w); n > 0 && !w.bad; n--) {
-            put_text(&l, "", &w);
-            get_string(&w, &name);
+        for (uint32_t n = wire_u32(&w); n > 0 && !w.bad; n--) {
+            line_text(&l, "", &w);
+            wire_string(&w, &name);
         }
         break;
     case 20:
@@ -88,50 +56,50 @@ void tracemsg_describe(struct tracemsg_state *state, int from_client,
         describe_auth(state, &w, &l);
         break;
     case 51: /* RFC 4252 5.1 */
-        put_text(&l, "continue=", &w);
-        put(&l, " partial=%s", get_u8(&w) ? "yes" : "no");
+        line_text(&l, "continue=", &w);
+        line_put(&l, " partial=%s", wire_u8(&w) ? "yes" : "no");
         break;
     case 60:
         if (strcmp(state->method, "publickey") == 0) {
-            put_text(&l, "alg=", &w);
+            line_text(&l, "alg=", &w);
         }
         break;
     case 61: /* RFC 4256 3.4: the answers are secrets; only their count */
-        put(&l, " answers=%u", (unsigned)get_u32(&w));
+        line_put(&l, " answers=%u", (unsigned)wire_u32(&w));
         break;
     case 80:
-        describe_global(&w, &l);
+        chan_global(&w, &l);
         break;
     case 90:
-        describe_open(&w, &l);
+        chan_open(&w, &l);
         break;
     case 91: /* RFC 4254 5.1 */
-        put(&l, " channel=%u", (unsigned)get_u32(&w));
-        put(&l, " sender=%u", (unsigned)get_u32(&w));
-        put(&l, " window=%u", (unsigned)get_u32(&w));
-        put(&l, " max_packet=%u", (unsigned)get_u32(&w));
+        line_put(&l, " channel=%u", (unsigned)wire_u32(&w));
+        line_put(&l, " sender=%u", (unsigned)wire_u32(&w));
+        line_put(&l, " window=%u", (unsigned)wire_u32(&w));
+        line_put(&l, " max_packet=%u", (unsigned)wire_u32(&w));
         break;
     case 92:
-        put(&l, " channel=%u", (unsigned)get_u32(&w));
-        put(&l, " reason=%u", (unsigned)get_u32(&w));
-        put_text(&l, "", &w);
+        line_put(&l, " channel=%u", (unsigned)wire_u32(&w));
+        line_put(&l, " reason=%u", (unsigned)wire_u32(&w));
+        line_text(&l, "", &w);
         break;
     case 93: /* RFC 4254 5.2 */
-        put(&l, " channel=%u", (unsigned)get_u32(&w));
-        put(&l, " bytes=%u", (unsigned)get_u32(&w));
+        line_put(&l, " channel=%u", (unsigned)wire_u32(&w));
+        line_put(&l, " bytes=%u", (unsigned)wire_u32(&w));
         break;
     case 94:
     case 95:
-        describe_data(&w, &l, type == 95);
+        chan_data(&w, &l, type == 95);
         break;
     case 96: /* RFC 4254 5.3, 5.4 */
     case 97:
     case 99:
     case 100:
-        put(&l, " channel=%u", (unsigned)get_u32(&w));
+        line_put(&l, " channel=%u", (unsigned)wire_u32(&w));
         break;
     case 98:
-        describe_request(&w, &l);
+        chan_request(&w, &l);
         break;
     default:
         break;
@@ -149,13 +117,14 @@ static void describe_kexinit(struct tracemsg_state *state, int from_client,
     w->p += w->left < 16 ? w->left : 16; /* the cookie */
     w->left -= w->left < 16 ? w->left : 16;
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-        size_t len = get_string(w, &list);
+        size_t len = wire_string(w, &list);
         size_t first = strcspn(list, ",");
         if (i == 0) {
             snprintf(kexes, sizeof(state->client_kex), "%.*s", (int)len, list);
         }
         if (keys[i][0] != '\0') {
-            put(l, " %s=%.*s", keys[i], (int)(first < len ? first : len), list);
+            line_put(l, " %s=%.*s", keys[i], (int)(first < len ? first : len),
+                     list);
         }
     }
     for (const char *c = state->client_kex; *c != '\0' && *state->server_kex;
@@ -176,119 +145,23 @@ static void describe_auth(struct tracemsg_state *state, struct wire *w,
                           struct line *l)
 {
     const char *method;
-    put_text(l, "user=", w);
-    put_text(l, "service=", w);
-    size_t len = get_string(w, &method);
+    line_text(l, "user=", w);
+    line_text(l, "service=", w);
+    size_t len = wire_string(w, &method);
     snprintf(state->method, sizeof(state->method), "%.*s", (int)len, method);
-    put(l, " method=%s", state->method);
+    line_put(l, " method=%s", state->method);
     if (strcmp(state->method, "publickey") == 0) {
-        int is_signed = get_u8(w) != 0;
-        put_text(l, "alg=", w);
-        put(l, " signed=%s", is_signed ? "yes" : "no");
+        int is_signed = wire_u8(w) != 0;
+        line_text(l, "alg=", w);
+        line_put(l, " signed=%s", is_signed ? "yes" : "no");
     } else if (strcmp(state->method, "password") == 0) {
         const char *secret;
-        int change = get_u8(w) != 0;
-        put(l, " password=(%zu bytes)", get_string(w, &secret));
+        int change = wire_u8(w) != 0;
+        line_put(l, " password=(%zu bytes)", wire_string(w, &secret));
         if (change) {
-            put(l, " new_password=(%zu bytes)", get_string(w, &secret));
+            line_put(l, " new_password=(%zu bytes)", wire_string(w, &secret));
         }
     }
-}
-
-/* RFC 4254 4: a request for the whole connection; OpenSSH's own ones are
- * named NAME@openssh.com (its PROTOCOL file). */
-static void describe_global(struct wire *w, struct line *l)
-{
-    const char *name;
-    size_t len = get_string(w, &name);
-    put(l, " %.*s", (int)len, name);
-    put(l, " want_reply=%s", get_u8(w) ? "yes" : "no");
-    if (len == strlen(HOSTKEYS) && strncmp(name, HOSTKEYS, len) == 0) {
-        unsigned keys = 0;
-        while (w->left > 0 && !w->bad) {
-            get_string(w, &name);
-            keys += !w->bad;
-        }
-        put(l, " keys=%u", keys);
-    }
-}
-
-/* RFC 4254 5.1: the channel's type, the sender's number and flow limits. */
-static void describe_open(struct wire *w, struct line *l)
-{
-    put_text(l, "", w);
-    put(l, " sender=%u", (unsigned)get_u32(w));
-    put(l, " window=%u", (unsigned)get_u32(w));
-    put(l, " max_packet=%u", (unsigned)get_u32(w));
-}
-
-/* RFC 4254 6: a request on one channel, and whether it wants an answer. */
-static void describe_request(struct wire *w, struct line *l)
-{
-    const char *type;
-    put(l, " channel=%u", (unsigned)get_u32(w));
-    size_t len = get_string(w, &type);
-    char name[64];
-    snprintf(name, sizeof(name), "%.*s", (int)len, type);
-    put(l, " %s", name);
-    int want_reply = get_u8(w) != 0;
-    describe_request_fields(name, w, l);
-    put(l, " want_reply=%s", want_reply ? "yes" : "no");
-}
-
-/* The fields of each request type (RFC 4254 6.2 to 6.10). */
-static void describe_request_fields(const char *type, struct wire *w,
-                                    struct line *l)
-{
-    if (strcmp(type, "pty-req") == 0) {
-        const char *modes;
-        put_text(l, "TERM=", w);
-        uint32_t cols = get_u32(w);
-        put(l, " %ux%u", (unsigned)cols, (unsigned)get_u32(w));
-        get_u32(w), get_u32(w); /* the size in pixels */
-        size_t len = get_string(w, &modes);
-        /* RFC 4254 8: opcode and uint32 pairs, up to TTY_OP_END (0). */
-        size_t count = 0;
-        while (count * 5 < len && modes[count * 5] != 0) {
-            count++;
-        }
-        put(l, " modes=%zu", count);
-    } else if (strcmp(type, "env") == 0) {
-        put_text(l, "", w);
-        put_text(l, "=", w);
-    } else if (strcmp(type, "exec") == 0) {
-        const char *command;
-        size_t len = get_string(w, &command);
-        put(l, " ");
-        put_quoted(l, command, len);
-    } else if (strcmp(type, "subsystem") == 0 || strcmp(type, "signal") == 0) {
-        put_text(l, "", w);
-    } else if (strcmp(type, "window-change") == 0) {
-        uint32_t cols = get_u32(w);
-        put(l, " %ux%u", (unsigned)cols, (unsigned)get_u32(w));
-    } else if (strcmp(type, "exit-status") == 0) {
-        put(l, " %u", (unsigned)get_u32(w));
-    } else if (strcmp(type, "exit-signal") == 0) {
-        put_text(l, "", w);
-        put(l, " core=%s", get_u8(w) ? "yes" : "no");
-    } else if (strcmp(type, "x11-req") == 0) {
-        put(l, " (cookie not shown)");
-    }
-}
-
-/* RFC 4254 5.2: how much, and how it begins. */
-static void describe_data(struct wire *w, struct line *l, int extended)
-{
-    const char *bytes;
-    put(l, " channel=%u", (unsigned)get_u32(w));
-    if (extended) {
-        uint32_t code = get_u32(w);
-        put(l, code == 1 ? " stderr" : " type=%u", (unsigned)code);
-    }
-    size_t len = get_string(w, &bytes);
-    put(l, " len=%zu ", len);
-    put_quoted(l, bytes, len < DATA_SHOWN ? len : DATA_SHOWN);
-    put(l, "%s", len > DATA_SHOWN ? "..." : "");
 }
 
 /* RFC 4250 4.1; 30 to 34 depend on the key exchange method. */
@@ -343,79 +216,4 @@ static const char *message_name(const struct tracemsg_state *state,
                           : (dh ? "KEXDH_REPLY" : "KEX_ECDH_REPLY");
     }
     return type < 101 ? names[type] : NULL;
-}
-
-/* Append to the line; a line too long is cut, never overrun. */
-static void put(struct line *l, const char *format, ...)
-{
-    va_list ap;
-    va_start(ap, format);
-    int n = vsnprintf(l->text + l->len, TRACEMSG_LINE_MAX - l->len, format, ap);
-    va_end(ap);
-    if (n > 0) {
-        l->len += (size_t)n;
-        if (l->len >= TRACEMSG_LINE_MAX) {
-            l->len = TRACEMSG_LINE_MAX - 1;
-        }
-    }
-}
-
-/* " KEY" and a string from the wire, any byte outside printable ASCII as
- * '?' (a name must not be able to forge a line). */
-static void put_text(struct line *l, const char *key, struct wire *w)
-{
-    const char *s;
-    size_t len = get_string(w, &s);
-    put(l, "%s%s", *key == '=' ? "" : " ", key);
-    for (size_t i = 0; i < len && i < 120; i++) {
-        unsigned char c = (unsigned char)s[i];
-        put(l, "%c", c >= 0x20 && c < 0x7f ? c : '?');
-    }
-}
-
-/* Bytes as one quoted C string ("ls -l\n"). */
-static void put_quoted(struct line *l, const char *bytes, size_t len)
-{
-    char *text = repr_c(bytes, len);
-    put(l, "%s", text != NULL ? text : "\"?\"");
-    free(text);
-}
-
-/* RFC 4251 5: the data types, read from the message.  Past its end they
- * read as zero and empty. */
-static uint32_t get_u32(struct wire *w)
-{
-    if (w->left < 4) {
-        w->bad = 1;
-        w->left = 0;
-        return 0;
-    }
-    const unsigned char *p = w->p;
-    w->p += 4;
-    w->left -= 4;
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
-           p[3];
-}
-
-static unsigned get_u8(struct wire *w)
-{
-    if (w->left < 1) {
-        w->bad = 1;
-        return 0;
-    }
-    w->left--;
-    return *w->p++;
-}
-
-static size_t get_string(struct wire *w, const char **s)
-{
-    uint32_t len = get_u32(w);
-    if (len > w->left) {
-        w->bad = 1;
-        len = 0;
-    }
-    *s = (const char *)w->p;
-    w->p += len;
-    w->left -= len;
-    return len;
 }
