@@ -31,9 +31,9 @@
 
 #include "common/cli.h"
 #include "common/prompt.h"
-#include "common/repr.h"
 #include "telnet_tools/tn_names.h"
 #include "telnet_tools/tn_session.h"
+#include "telnet_tools/tn_trace.h"
 
 #define USAGE                                                                  \
     "usage: telnet_codes [-p PORT] [-T NAME] [-c COMMAND] [-t SECONDS]\n"      \
@@ -46,35 +46,25 @@
 #define TERM_MAX         40   /* RFC 1091: at most 40 characters */
 #define SILENCE_MS       2000 /* --no-login leaves after this much quiet */
 #define FIRST_SCREEN_MAX 8192 /* --no-login shows at most this much text */
-#define EVENT_MAX        2200 /* one event as text: a TN_SB_MAX repr fits */
-#define RECEIVED_COLOUR  "\033[36m"
-#define SENT_COLOUR      "\033[32m"
-#define PLAIN            "\033[0m"
-#define OPT_DIAGRAM      256 /* --diagram has no short option */
+#define OPT_DIAGRAM      256  /* --diagram has no short option */
 
 struct options {
     const char *host, *user, *port, *command, *diagram_path, *term;
-    int timeout_ms, password_stdin, no_login, trace, colour;
-    FILE *diagram; /* --diagram, open while the session runs */
+    int timeout_ms, password_stdin, no_login;
+    struct tn_trace trace; /* --trace and --diagram */
 };
 
-static int parse_options(int argc, char **argv, struct options *opt);
-static void print_help(void);
-static int start_diagram(struct options *opt);
 static void answer_option(struct tn_session *session, unsigned char command,
                           unsigned char option, const unsigned char *data,
                           size_t len, void *arg);
 static void reply(struct tn_session *session, struct options *opt,
                   unsigned char command, unsigned char option);
 static void send_terminal_type(struct tn_session *session, struct options *opt);
-static void record(struct options *opt, int sent, unsigned char command,
-                   unsigned char option, const unsigned char *data, size_t len);
-static void describe(char *out, unsigned char command, unsigned char option,
-                     const unsigned char *data, size_t len);
-static void put_mermaid(FILE *out, const char *text);
 static int log_in(struct tn_session *session, const struct options *opt,
                   const char *password);
 static int show_first_screen(struct tn_session *session);
+static int parse_options(int argc, char **argv, struct options *opt);
+static void print_help(void);
 
 int main(int argc, char **argv)
 {
@@ -87,7 +77,7 @@ int main(int argc, char **argv)
         return status;
     }
     setvbuf(stdout, NULL, _IOLBF, 0); /* lines stay in time order */
-    opt.colour = isatty(STDOUT_FILENO);
+    opt.trace.colour = isatty(STDOUT_FILENO);
 
     char *password = NULL;
     struct tn_session *session = NULL;
@@ -99,7 +89,9 @@ int main(int argc, char **argv)
             goto out;
         }
     }
-    if (opt.diagram_path != NULL && start_diagram(&opt) < 0) {
+    if (opt.diagram_path != NULL &&
+        tn_trace_open_diagram(&opt.trace, opt.diagram_path, "telnet_codes",
+                              opt.host, opt.port) < 0) {
         goto out;
     }
     session = tn_open(opt.host, opt.port, opt.timeout_ms);
@@ -118,8 +110,7 @@ int main(int argc, char **argv)
     }
 out:
     tn_close(session);
-    if (opt.diagram != NULL && fclose(opt.diagram) != 0) {
-        warn("%s", opt.diagram_path);
+    if (tn_trace_close(&opt.trace) < 0) {
         status = CLI_EXIT_FAILURE;
     }
     /* Lines printed but lost (a full disk) are a failure too. */
@@ -129,6 +120,102 @@ out:
     }
     prompt_forget(password);
     return status;
+}
+
+/*
+ * The book's process_option(): the server's every DO, DONT, WILL, WONT and
+ * subnegotiation comes here, and each gets its answer (RFC 855).
+ */
+static void answer_option(struct tn_session *session, unsigned char command,
+                          unsigned char option, const unsigned char *data,
+                          size_t len, void *arg)
+{
+    struct options *opt = arg;
+    tn_trace_event(&opt->trace, 0, command, option, data, len);
+    /* Like the book, answer DONT and WONT too: RFC 1143 would stay silent. */
+    switch (command) {
+    case TELNET_DO:
+    case TELNET_DONT:
+        if (command == TELNET_DO && option == TELNET_TELOPT_TTYPE) {
+            reply(session, opt, TELNET_WILL, option);
+            break;
+        }
+        printf("Will not %d (%s)\n", option, tn_option_name(option));
+        reply(session, opt, TELNET_WONT, option);
+        break;
+    case TELNET_WILL:
+    case TELNET_WONT:
+        printf("Do not %d (%s)\n", option, tn_option_name(option));
+        reply(session, opt, TELNET_DONT, option);
+        break;
+    case TN_SB:
+        /* RFC 1091: IAC SB TTYPE SEND IAC SE.  Answer every time asked. */
+        if (option == TELNET_TELOPT_TTYPE && len == 1 &&
+            data[0] == TELNET_TTYPE_SEND) {
+            send_terminal_type(session, opt);
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+/* Answer COMMAND OPTION, traced first so the trace keeps time order. */
+static void reply(struct tn_session *session, struct options *opt,
+                  unsigned char command, unsigned char option)
+{
+    tn_trace_event(&opt->trace, 1, command, option, NULL, 0);
+    tn_negotiate(session, command, option);
+}
+
+/* RFC 1091: IAC SB TTYPE IS name IAC SE. */
+static void send_terminal_type(struct tn_session *session, struct options *opt)
+{
+    unsigned char is[1 + TERM_MAX] = {TELNET_TTYPE_IS};
+    size_t len = strlen(opt->term);
+    memcpy(is + 1, opt->term, len);
+    printf("Sending terminal type \"%s\"\n", opt->term);
+    tn_trace_event(&opt->trace, 1, TN_SB, TELNET_TELOPT_TTYPE, is, 1 + len);
+    tn_subnegotiate(session, TELNET_TELOPT_TTYPE, is, 1 + len);
+}
+
+/* The book's conversation, as in telnet_login.c.  An exit status. */
+static int log_in(struct tn_session *session, const struct options *opt,
+                  const char *password)
+{
+    static const char *const after_password[] = {"Login incorrect", "$ "};
+    if (tn_read_until(session, "login:", opt->timeout_ms) < 0 ||
+        tn_write_line(session, opt->user) < 0 ||
+        tn_read_until(session, "assword:", opt->timeout_ms) < 0 ||
+        tn_write_line(session, password) < 0) {
+        return tn_exit_for(errno);
+    }
+    int which = tn_expect(session, after_password, 2, opt->timeout_ms, NULL);
+    if (which < 0) {
+        return tn_exit_for(errno);
+    }
+    if (which == 0) {
+        fprintf(stderr, "Username and password failed - giving up\n");
+        return CLI_EXIT_FAILURE;
+    }
+    return CLI_EXIT_OK;
+}
+
+/* --no-login: the text as it comes, until SILENCE_MS of quiet or a screen. */
+static int show_first_screen(struct tn_session *session)
+{
+    char buf[1024];
+    ssize_t n = 0;
+    size_t shown = 0;
+    while (shown < FIRST_SCREEN_MAX &&
+           (n = tn_read_some(session, buf, sizeof buf, SILENCE_MS)) > 0) {
+        fwrite(buf, 1, (size_t)n, stdout);
+        shown += (size_t)n;
+    }
+    if (n < 0 && errno != ETIMEDOUT) {
+        return tn_exit_for(errno); /* the server broke off: say so */
+    }
+    return CLI_EXIT_OK;
 }
 
 /* Options and HOST [USER]; -1 means go on, otherwise the exit status. */
@@ -141,7 +228,7 @@ static int parse_options(int argc, char **argv, struct options *opt)
         {"command", required_argument, NULL, 'c'},
         {"timeout", required_argument, NULL, 't'},
         {"password-stdin", no_argument, &opt->password_stdin, 1},
-        {"trace", no_argument, &opt->trace, 1},
+        {"trace", no_argument, &opt->trace.print, 1},
         {"no-login", no_argument, &opt->no_login, 1},
         {"diagram", required_argument, NULL, OPT_DIAGRAM},
         {"help", no_argument, NULL, 'h'},
@@ -225,172 +312,4 @@ static void print_help(void)
            SILENCE_MS / 1000);
     cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_CLOSED);
     puts("  (1 also when the server says \"Login incorrect\")");
-}
-
-/* A Mermaid sequence diagram: paste FILE.mmd into a slide or mermaid.live. */
-static int start_diagram(struct options *opt)
-{
-    FILE *f = fopen(opt->diagram_path, "w");
-    if (f == NULL) {
-        warn("%s", opt->diagram_path);
-        return -1;
-    }
-    fputs("sequenceDiagram\n    participant C as telnet_codes\n"
-          "    participant S as ",
-          f);
-    put_mermaid(f, opt->host);
-    fprintf(f, " port %s\n", opt->port);
-    opt->diagram = f;
-    return 0;
-}
-
-/*
- * The book's process_option(): the server's every DO, DONT, WILL, WONT and
- * subnegotiation comes here, and each gets its answer (RFC 855).
- */
-static void answer_option(struct tn_session *session, unsigned char command,
-                          unsigned char option, const unsigned char *data,
-                          size_t len, void *arg)
-{
-    struct options *opt = arg;
-    record(opt, 0, command, option, data, len);
-    /* Like the book, answer DONT and WONT too: RFC 1143 would stay silent. */
-    switch (command) {
-    case TELNET_DO:
-    case TELNET_DONT:
-        if (command == TELNET_DO && option == TELNET_TELOPT_TTYPE) {
-            reply(session, opt, TELNET_WILL, option);
-            break;
-        }
-        printf("Will not %d (%s)\n", option, tn_option_name(option));
-        reply(session, opt, TELNET_WONT, option);
-        break;
-    case TELNET_WILL:
-    case TELNET_WONT:
-        printf("Do not %d (%s)\n", option, tn_option_name(option));
-        reply(session, opt, TELNET_DONT, option);
-        break;
-    case TN_SB:
-        /* RFC 1091: IAC SB TTYPE SEND IAC SE.  Answer every time asked. */
-        if (option == TELNET_TELOPT_TTYPE && len == 1 &&
-            data[0] == TELNET_TTYPE_SEND) {
-            send_terminal_type(session, opt);
-        }
-        break;
-    default:
-        break;
-    }
-}
-
-/* Answer COMMAND OPTION, traced first so the trace keeps time order. */
-static void reply(struct tn_session *session, struct options *opt,
-                  unsigned char command, unsigned char option)
-{
-    record(opt, 1, command, option, NULL, 0);
-    tn_negotiate(session, command, option);
-}
-
-/* RFC 1091: IAC SB TTYPE IS name IAC SE. */
-static void send_terminal_type(struct tn_session *session, struct options *opt)
-{
-    unsigned char is[1 + TERM_MAX] = {TELNET_TTYPE_IS};
-    size_t len = strlen(opt->term);
-    memcpy(is + 1, opt->term, len);
-    printf("Sending terminal type \"%s\"\n", opt->term);
-    record(opt, 1, TN_SB, TELNET_TELOPT_TTYPE, is, 1 + len);
-    tn_subnegotiate(session, TELNET_TELOPT_TTYPE, is, 1 + len);
-}
-
-/* --trace and --diagram: one line per event, "<-" received, "->" sent. */
-static void record(struct options *opt, int sent, unsigned char command,
-                   unsigned char option, const unsigned char *data, size_t len)
-{
-    char event[EVENT_MAX];
-    if (!opt->trace && opt->diagram == NULL) {
-        return;
-    }
-    describe(event, command, option, data, len);
-    if (opt->trace) {
-        printf("%s%s %s%s\n",
-               opt->colour ? (sent ? SENT_COLOUR : RECEIVED_COLOUR) : "",
-               sent ? "->" : "<-", event, opt->colour ? PLAIN : "");
-    }
-    if (opt->diagram != NULL) {
-        fputs(sent ? "    C->>S: " : "    S->>C: ", opt->diagram);
-        put_mermaid(opt->diagram, event);
-        fputc('\n', opt->diagram);
-    }
-}
-
-/* "DO TTYPE (24)", "SB TTYPE SEND", "SB TTYPE IS \"mypython\"", ... */
-static void describe(char *out, unsigned char command, unsigned char option,
-                     const unsigned char *data, size_t len)
-{
-    int ttype = command == TN_SB && option == TELNET_TELOPT_TTYPE;
-    char *bytes = NULL;
-    if (command != TN_SB) {
-        snprintf(out, EVENT_MAX, "%s %s (%d)", tn_command_name(command),
-                 tn_option_name(option), option);
-    } else if (ttype && len == 1 && data[0] == TELNET_TTYPE_SEND) {
-        snprintf(out, EVENT_MAX, "SB TTYPE SEND");
-    } else if (ttype && len >= 1 && data[0] == TELNET_TTYPE_IS) {
-        bytes = repr_c(data + 1, len - 1);
-        snprintf(out, EVENT_MAX, "SB TTYPE IS %s", bytes ? bytes : "?");
-    } else {
-        bytes = repr_c(data, len);
-        snprintf(out, EVENT_MAX, "SB %s (%d) %s", tn_option_name(option),
-                 option, bytes ? bytes : "?");
-    }
-    free(bytes);
-}
-
-/* Text in a Mermaid message: ';' ends a statement and '#' starts an entity. */
-static void put_mermaid(FILE *out, const char *text)
-{
-    for (; *text != '\0'; text++) {
-        if (*text == ';' || *text == '#') {
-            fprintf(out, "#%d;", *text);
-        } else {
-            fputc(*text, out);
-        }
-    }
-}
-
-/* The book's conversation, as in telnet_login.c.  An exit status. */
-static int log_in(struct tn_session *session, const struct options *opt,
-                  const char *password)
-{
-    static const char *const after_password[] = {"Login incorrect", "$ "};
-    if (tn_read_until(session, "login:", opt->timeout_ms) < 0 ||
-        tn_write_line(session, opt->user) < 0 ||
-        tn_read_until(session, "assword:", opt->timeout_ms) < 0 ||
-        tn_write_line(session, password) < 0) {
-        return tn_exit_for(errno);
-    }
-    int which = tn_expect(session, after_password, 2, opt->timeout_ms, NULL);
-    if (which < 0) {
-        return tn_exit_for(errno);
-    }
-    if (which == 0) {
-        fprintf(stderr, "Username and password failed - giving up\n");
-        return CLI_EXIT_FAILURE;
-    }
-    return CLI_EXIT_OK;
-}
-
-/* --no-login: the text as it comes, until SILENCE_MS of quiet or a screen. */
-static int show_first_screen(struct tn_session *session)
-{
-    char buf[1024];
-    ssize_t n = 0;
-    size_t shown = 0;
-    while (shown < FIRST_SCREEN_MAX &&
-           (n = tn_read_some(session, buf, sizeof buf, SILENCE_MS)) > 0) {
-        fwrite(buf, 1, (size_t)n, stdout);
-        shown += (size_t)n;
-    }
-    if (n < 0 && errno != ETIMEDOUT) {
-        return tn_exit_for(errno); /* the server broke off: say so */
-    }
-    return CLI_EXIT_OK;
 }

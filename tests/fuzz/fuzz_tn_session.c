@@ -33,14 +33,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                           .command = DEFAULT_COMMAND,
                           .term = DEFAULT_TERM,
                           .timeout_ms = WAIT_MS,
-                          .trace = 1};
+                          .trace = {.print = 1}};
     int fds[2];
     /* The tracer prints on stdout: keep the fuzzer's output readable. */
     if (sink == NULL && ((sink = fopen("/dev/null", "w")) == NULL ||
                          freopen("/dev/null", "w", stdout) == NULL)) {
         return 0;
     }
-    opt.diagram = sink;
+    opt.trace.diagram = sink; /* the caller's: never closed here */
     /* Room for the input and every answer, so no write here blocks. */
     if (size > 65536 || socketpair(AF_UNIX, SOCK_STREAM, 0, fds) < 0) {
         return 0;

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * tn_trace: a Telnet client's negotiation as it happens, both ways: one line
+ * per event on standard output (--trace, coloured on a terminal) and a
+ * Mermaid sequence diagram (--diagram FILE.mmd).  telnet_codes calls
+ * tn_trace_event() for every command it receives and sends.
+ */
+#ifndef SHELLWIRE_TELNET_TN_TRACE_H
+#define SHELLWIRE_TELNET_TN_TRACE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* One event as text: a TN_SB_MAX-byte subnegotiation in repr fits. */
+#define TN_EVENT_MAX 2200
+
+struct tn_trace {
+    int print;     /* print each event on standard output */
+    int colour;    /* ... in colour (a terminal) */
+    FILE *diagram; /* the Mermaid diagram, or NULL */
+    const char *diagram_path;
+};
+
+/*
+ * Start a Mermaid sequence diagram in PATH between CLIENT and HOST port
+ * PORT.  0, or -1 after one line on stderr.
+ */
+int tn_trace_open_diagram(struct tn_trace *trace, const char *path,
+                          const char *client, const char *host,
+                          const char *port);
+
+/*
+ * Record one event: SENT is 1 for ours, 0 for the server's; COMMAND,
+ * OPTION, DATA and LEN as a tn_option_handler gets them.
+ */
+void tn_trace_event(struct tn_trace *trace, int sent, unsigned char command,
+                    unsigned char option, const unsigned char *data,
+                    size_t len);
+
+/* Finish the diagram, if any.  0, or -1 after one line on stderr. */
+int tn_trace_close(struct tn_trace *trace);
+
+/*
+ * One event as text in OUT (SIZE bytes): "DO TTYPE (24)", "SB TTYPE SEND",
+ * "SB TTYPE IS \"mypython\"", "SB NAWS (31) \"...\"".
+ */
+void tn_trace_describe(char *out, size_t size, unsigned char command,
+                       unsigned char option, const unsigned char *data,
+                       size_t len);
+
+#endif
