@@ -94,17 +94,23 @@ int seqdiagram_write(const struct seqdiagram *d, const char *path)
         warn("%s", path);
         return -1;
     }
-    if (format == SEQDIAGRAM_MERMAID) {
-        write_mermaid(d, out);
-    } else {
-        seqdiagram_write_svg(d, out);
-    }
+    seqdiagram_print(d, out, format);
     int failed = ferror(out);
     if (fclose(out) != 0 || failed) {
         warn("%s", path);
         return -1;
     }
     return 0;
+}
+
+void seqdiagram_print(const struct seqdiagram *d, FILE *out,
+                      enum seqdiagram_format format)
+{
+    if (format == SEQDIAGRAM_SVG) {
+        seqdiagram_write_svg(d, out);
+    } else {
+        write_mermaid(d, out);
+    }
 }
 
 void seqdiagram_free(struct seqdiagram *d)

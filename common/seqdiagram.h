@@ -9,6 +9,8 @@
 #ifndef SHELLWIRE_COMMON_SEQDIAGRAM_H
 #define SHELLWIRE_COMMON_SEQDIAGRAM_H
 
+#include <stdio.h>
+
 struct seqdiagram;
 
 /* The formats, chosen by a file name's extension. */
@@ -37,6 +39,11 @@ int seqdiagram_boundary(struct seqdiagram *d, const char *text);
 
 /* Write D to PATH as its extension says.  0, or -1 and one line. */
 int seqdiagram_write(const struct seqdiagram *d, const char *path);
+
+/* Write D on OUT as FORMAT (Mermaid unless SEQDIAGRAM_SVG), for a file its
+ * caller opened; the caller checks ferror() and closes it. */
+void seqdiagram_print(const struct seqdiagram *d, FILE *out,
+                      enum seqdiagram_format format);
 
 void seqdiagram_free(struct seqdiagram *d);
 
