@@ -111,7 +111,8 @@ FUZZ_EXTRA_fuzz_telnet_session := telnet_tools/telnet_server/negotiate.c \
 .SECONDARY:
 
 .PHONY: all check unit unit-bins integration compile-only demo playground \
-	bench bench-bins fuzz fuzz-bins lint format install uninstall clean deps
+	figures bench bench-bins fuzz fuzz-bins lint format install uninstall \
+	clean deps
 all: $(BINS)
 
 define link_program
@@ -189,6 +190,10 @@ compile-only:
 			$(CC) $(ALL_CFLAGS) -fsyntax-only $$f || exit 1; \
 		done; echo "  $(CC): every source compiles warning-clean"; \
 	else echo "  $(CC) not installed: second-compiler check skipped"; fi
+
+# The lessons' committed figures, redrawn by the programs themselves.
+figures: all
+	$(Q)$(PYTHON) scripts/lesson_figures.py $(abspath $(BIN))
 
 # Sub-makes, so that pkg-config runs again after deps installed packages.
 demo: deps
