@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Lesson 12's set-up, and its figure.
 
-The lesson's transcripts start their own `ssh_server --trace` (each block
-gets a fresh trace that begins at connection [1]); this fixture gives them
-a client key ($TRACE_KEY, $TRACE_KEY.pub), the ssh options that use it
-($TRACE_OPTS), and a free port shown as 2200.
+Each of the lesson's transcripts gets a fresh `ssh_server --trace` on a
+port shown as 2200: $TRACE is its trace file, $TRACE_OPTS the ssh options
+that use the test's key ($TRACE_KEY) and known_hosts ($TRACE_KNOWN_HOSTS),
+$TRACE_HOSTKEY the host key's SHA256 fingerprint.
 
 The figure lessons/figures/12-openssh-exec.svg is one OpenSSH exec session
 drawn by `ssh_server --diagram`; `make figures` redraws it with
@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, free_port, program_env, ssh_keygen
+from conftest import REPO, program_env
 from fixtures_ssh_server import SshServer
 
 FIGURE = REPO / "lessons" / "figures" / "12-openssh-exec.svg"
@@ -26,36 +26,60 @@ FIGURE = REPO / "lessons" / "figures" / "12-openssh-exec.svg"
 SHOWN_PORT = "50000"
 
 
-class TraceLab:
-    """A key and a port for transcripts that start ssh_server themselves."""
+class TraceServer:
+    """A fresh `ssh_server --trace` for each transcript that asks for one
+    (each lesson_env() call stops the last and starts another), so that
+    every transcript's trace begins at connection [1]."""
 
-    def __init__(self, directory):
+    def __init__(self, directory, args=()):
         self.dir = Path(directory)
-        self.key = self.dir / "id_ed25519"
-        ssh_keygen(self.key)
-        self.port = free_port()
+        self.args = list(args)
+        self.server = None
+        self.runs = 0
 
     def lesson_env(self):
-        opts = (f"-F /dev/null -i {self.key} -o IdentitiesOnly=yes "
-                "-o UserKnownHostsFile=/dev/null "
-                "-o StrictHostKeyChecking=no -o LogLevel=error "
-                "-o BatchMode=yes")
-        env = {"TRACE_KEY": str(self.key), "TRACE_OPTS": opts}
-        port = str(self.port)
-        return env, {"-p 2200": f"-p {port}", "-P 2200": f"-P {port}",
-                     "port=2200": f"port={port}"}
+        self.stop()
+        self.runs += 1
+        run_dir = self.dir / f"run{self.runs}"
+        trace = run_dir / "trace.txt"
+        self.server = SshServer(run_dir, ["--trace", str(trace), *self.args])
+        self.server.start()
+        env, texts = self.server.lesson_env(prefix="TRACE", shown_port=2200)
+        env.update(TRACE=str(trace), TRACE_KEY=str(self.server.client_key),
+                   TRACE_HOSTKEY=self.server.fingerprint)
+        port = str(self.server.port)
+        texts.update({"-P 2200": f"-P {port}", "port=2200": f"port={port}"})
+        return env, texts
 
     def stop(self):
-        return 0
+        status = self.server.stop() if self.server is not None else 0
+        self.server = None
+        return status
 
 
 @pytest.fixture
-def ssh_trace_lab(tmp_path_factory):
-    yield TraceLab(tmp_path_factory.mktemp("ssh_trace_lab"))
+def ssh_trace_server(tmp_path_factory):
+    """Console mode, traced; $TRACE is the trace file."""
+    server = TraceServer(tmp_path_factory.mktemp("ssh_trace_server"))
+    yield server
+    server.stop()
 
 
-def start_ssh_trace_lab(directory):
-    return TraceLab(directory)
+@pytest.fixture
+def ssh_trace_echo_server(tmp_path_factory):
+    """Echo mode, traced."""
+    server = TraceServer(tmp_path_factory.mktemp("ssh_trace_echo_server"),
+                         ["--mode", "echo"])
+    yield server
+    server.stop()
+
+
+def start_ssh_trace_server(directory):
+    return TraceServer(directory)
+
+
+def start_ssh_trace_echo_server(directory):
+    return TraceServer(directory, ["--mode", "echo"])
 
 
 def draw_exec_figure(out_path, timeout=20.0):
