@@ -51,13 +51,14 @@ struct trace {
 static int open_capture(struct trace *t);
 static void read_capture(struct trace *t);
 static void read_records(struct trace *t);
+static void take_record(struct trace *t, const unsigned char *ip, size_t saved);
 static void show_version(struct trace *t, int from_client,
                          const unsigned char *text, size_t len);
 
 struct trace *trace_start(struct trace_log *log, ssh_session session, int fd,
                           const char *peer)
 {
-    struct sockaddr_in local;
+    struct sockaddr_storage local = {0};
     socklen_t size = sizeof(local);
     if (log == NULL) {
         return NULL;
@@ -75,12 +76,13 @@ struct trace *trace_start(struct trace_log *log, ssh_session session, int fd,
     }
     /* libssh's capture makes up IPv4 headers, and refuses other sockets. */
     if (getsockname(fd, (struct sockaddr *)&local, &size) != 0 ||
-        local.sin_family != AF_INET) {
+        local.ss_family != AF_INET) {
         traceout_note(t->out, "not traced: libssh captures IPv4 only");
         trace_end(t);
         return NULL;
     }
-    memcpy(t->local_port, &local.sin_port, sizeof(t->local_port));
+    memcpy(t->local_port, &((struct sockaddr_in *)&local)->sin_port,
+           sizeof(t->local_port));
     if (open_capture(t) < 0 || ssh_set_pcap_file(session, t->pcap) != 0) {
         warnx("trace: cannot capture the connection from %s", peer);
         trace_end(t);
@@ -169,7 +171,7 @@ static void read_capture(struct trace *t)
     }
 }
 
-/* Each whole record: which way it went, and the SSH message inside. */
+/* Each whole record read so far, in order. */
 static void read_records(struct trace *t)
 {
     const unsigned char *p = (const unsigned char *)t->pending.data;
@@ -185,33 +187,39 @@ static void read_records(struct trace *t)
         if (t->pending.len - used - PCAP_RECORD < saved) {
             break;
         }
-        const unsigned char *ip = r + PCAP_RECORD;
         used += PCAP_RECORD + saved;
-        /* The TCP source port is ours when the server sent it. */
-        int from_client = memcmp(ip + 20, t->local_port, 2) != 0;
-        /* SSH's binary packet (RFC 4253 6): length, padding length,
-         * payload, padding; libssh records it without the MAC. */
-        const unsigned char *packet = ip + IP_TCP_HEADERS;
-        if (saved < IP_TCP_HEADERS + 6) {
-            continue;
-        }
-        if (memcmp(packet, "SSH-", 4) == 0) {
-            show_version(t, from_client, packet, saved - IP_TCP_HEADERS);
-            continue;
-        }
-        size_t length = (size_t)packet[0] << 24 | (size_t)packet[1] << 16 |
-                        (size_t)packet[2] << 8 | packet[3];
-        size_t payload = length - 1 - packet[4];
-        if (length > saved - IP_TCP_HEADERS - 4 || payload > length) {
-            traceout_note(t->out, "a record that is no SSH packet");
-            continue;
-        }
-        char line[TRACEMSG_LINE_MAX];
-        tracemsg_describe(&t->state, from_client, packet + 5, payload, line);
-        traceout_message(t->out, from_client, line);
-        if (packet[5] == 21 && ++t->newkeys == 2) {
-            traceout_boundary(t->out, BOUNDARY);
-        }
+        take_record(t, r + PCAP_RECORD, saved);
     }
     bytebuf_consume(&t->pending, used);
+}
+
+/* One record (SAVED bytes from IP): which way it went, and the SSH message
+ * inside. */
+static void take_record(struct trace *t, const unsigned char *ip, size_t saved)
+{
+    const unsigned char *packet = ip + IP_TCP_HEADERS;
+    if (saved < IP_TCP_HEADERS + 6) {
+        return;
+    }
+    /* The TCP source port is ours when the server sent it. */
+    int from_client = memcmp(ip + 20, t->local_port, 2) != 0;
+    if (memcmp(packet, "SSH-", 4) == 0) {
+        show_version(t, from_client, packet, saved - IP_TCP_HEADERS);
+        return;
+    }
+    /* SSH's binary packet (RFC 4253 6): length, padding length, payload,
+     * padding; libssh records it without the MAC. */
+    size_t length = (size_t)packet[0] << 24 | (size_t)packet[1] << 16 |
+                    (size_t)packet[2] << 8 | packet[3];
+    size_t payload = length - 1 - packet[4];
+    if (length > saved - IP_TCP_HEADERS - 4 || payload > length) {
+        traceout_note(t->out, "a record that is no SSH packet");
+        return;
+    }
+    char line[TRACEMSG_LINE_MAX];
+    tracemsg_describe(&t->state, from_client, packet + 5, payload, line);
+    traceout_message(t->out, from_client, line);
+    if (packet[5] == 21 && ++t->newkeys == 2) {
+        traceout_boundary(t->out, BOUNDARY);
+    }
 }

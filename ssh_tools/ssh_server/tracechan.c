@@ -14,11 +14,58 @@
 /* OpenSSH's host keys announcement (its PROTOCOL file, 2.5). */
 #define HOSTKEYS "hostkeys-00@openssh.com"
 
+static void chan_global(struct wire *w, struct line *l);
+static void chan_open(struct wire *w, struct line *l);
+static void chan_request(struct wire *w, struct line *l);
 static void request_fields(const char *type, struct wire *w, struct line *l);
+static void chan_data(struct wire *w, struct line *l, int extended);
+
+/* RFC 4254: a global request, or a channel's message. */
+void chan_describe(unsigned type, struct wire *w, struct line *l)
+{
+    switch (type) {
+    case 80:
+        chan_global(w, l);
+        break;
+    case 90:
+        chan_open(w, l);
+        break;
+    case 91: /* RFC 4254 5.1 */
+        line_put(l, " channel=%u", (unsigned)wire_u32(w));
+        line_put(l, " sender=%u", (unsigned)wire_u32(w));
+        line_put(l, " window=%u", (unsigned)wire_u32(w));
+        line_put(l, " max_packet=%u", (unsigned)wire_u32(w));
+        break;
+    case 92:
+        line_put(l, " channel=%u", (unsigned)wire_u32(w));
+        line_put(l, " reason=%u", (unsigned)wire_u32(w));
+        line_text(l, "", w);
+        break;
+    case 93: /* RFC 4254 5.2 */
+        line_put(l, " channel=%u", (unsigned)wire_u32(w));
+        line_put(l, " bytes=%u", (unsigned)wire_u32(w));
+        break;
+    case 94:
+    case 95:
+        chan_data(w, l, type == 95);
+        break;
+    case 96: /* RFC 4254 5.3, 5.4 */
+    case 97:
+    case 99:
+    case 100:
+        line_put(l, " channel=%u", (unsigned)wire_u32(w));
+        break;
+    case 98:
+        chan_request(w, l);
+        break;
+    default:
+        break;
+    }
+}
 
 /* RFC 4254 4: a request for the whole connection; OpenSSH's own ones are
  * named NAME@openssh.com (its PROTOCOL file). */
-void chan_global(struct wire *w, struct line *l)
+static void chan_global(struct wire *w, struct line *l)
 {
     const char *name;
     size_t len = wire_string(w, &name);
@@ -35,7 +82,7 @@ void chan_global(struct wire *w, struct line *l)
 }
 
 /* RFC 4254 5.1: the channel's type, the sender's number and flow limits. */
-void chan_open(struct wire *w, struct line *l)
+static void chan_open(struct wire *w, struct line *l)
 {
     line_text(l, "", w);
     line_put(l, " sender=%u", (unsigned)wire_u32(w));
@@ -44,7 +91,7 @@ void chan_open(struct wire *w, struct line *l)
 }
 
 /* RFC 4254 6: a request on one channel, and whether it wants an answer. */
-void chan_request(struct wire *w, struct line *l)
+static void chan_request(struct wire *w, struct line *l)
 {
     const char *type;
     line_put(l, " channel=%u", (unsigned)wire_u32(w));
@@ -97,7 +144,7 @@ static void request_fields(const char *type, struct wire *w, struct line *l)
 }
 
 /* RFC 4254 5.2: how much, and how it begins. */
-void chan_data(struct wire *w, struct line *l, int extended)
+static void chan_data(struct wire *w, struct line *l, int extended)
 {
     const char *bytes;
     line_put(l, " channel=%u", (unsigned)wire_u32(w));

@@ -13,12 +13,52 @@
 
 #include "tracemsg.h"
 
+/* RFC 4250 4.1.2: the message numbers; 30 to 34 and 60 depend on the
+ * key exchange and authentication methods (message_name()). */
+static const char *const message_names[101] = {
+    [1] = "DISCONNECT",
+    [2] = "IGNORE",
+    [3] = "UNIMPLEMENTED",
+    [4] = "DEBUG",
+    [5] = "SERVICE_REQUEST",
+    [6] = "SERVICE_ACCEPT",
+    [7] = "EXT_INFO",
+    [20] = "KEXINIT",
+    [21] = "NEWKEYS",
+    [50] = "USERAUTH_REQUEST",
+    [51] = "USERAUTH_FAILURE",
+    [52] = "USERAUTH_SUCCESS",
+    [53] = "USERAUTH_BANNER",
+    [61] = "USERAUTH_INFO_RESPONSE",
+    [80] = "GLOBAL_REQUEST",
+    [81] = "REQUEST_SUCCESS",
+    [82] = "REQUEST_FAILURE",
+    [90] = "CHANNEL_OPEN",
+    [91] = "CHANNEL_OPEN_CONFIRMATION",
+    [92] = "CHANNEL_OPEN_FAILURE",
+    [93] = "CHANNEL_WINDOW_ADJUST",
+    [94] = "CHANNEL_DATA",
+    [95] = "CHANNEL_EXTENDED_DATA",
+    [96] = "CHANNEL_EOF",
+    [97] = "CHANNEL_CLOSE",
+    [98] = "CHANNEL_REQUEST",
+    [99] = "CHANNEL_SUCCESS",
+    [100] = "CHANNEL_FAILURE",
+};
+
+/* RFC 4419 5: messages 30 to 34 with a group exchange. */
+static const char *const gex_names[] = {
+    "KEX_DH_GEX_REQUEST_OLD", "KEX_DH_GEX_GROUP", "KEX_DH_GEX_INIT",
+    "KEX_DH_GEX_REPLY", "KEX_DH_GEX_REQUEST"};
+
+static const char *message_name(const struct tracemsg_state *state,
+                                unsigned type);
+static void describe_early(struct tracemsg_state *state, int from_client,
+                           unsigned type, struct wire *w, struct line *l);
 static void describe_kexinit(struct tracemsg_state *state, int from_client,
                              struct wire *w, struct line *l);
 static void describe_auth(struct tracemsg_state *state, struct wire *w,
                           struct line *l);
-static const char *message_name(const struct tracemsg_state *state,
-                                unsigned type);
 
 void tracemsg_describe(struct tracemsg_state *state, int from_client,
                        const unsigned char *payload, size_t len,
@@ -34,72 +74,50 @@ void tracemsg_describe(struct tracemsg_state *state, int from_client,
         return;
     }
     line_put(&l, "%s", name);
+    if (type >= 80) {
+        chan_describe(type, &w, &l);
+    } else {
+        describe_early(state, from_client, type, &w, &l);
+    }
+}
+
+/* The transport's messages (RFC 4253) and authentication's (RFC 4252). */
+static void describe_early(struct tracemsg_state *state, int from_client,
+                           unsigned type, struct wire *w, struct line *l)
+{
+    const char *name;
     switch (type) {
     case 1: /* RFC 4253 11.1 */
-        line_put(&l, " reason=%u", (unsigned)wire_u32(&w));
-        line_text(&l, "", &w);
+        line_put(l, " reason=%u", (unsigned)wire_u32(w));
+        line_text(l, "", w);
         break;
     case 5: /* RFC 4253 10 */
     case 6:
-        line_text(&l, "", &w);
+        line_text(l, "", w);
         break;
     case 7: /* RFC 8308 2.3: names and values; the names say enough */
-        for (uint32_t n = wire_u32(&w); n > 0 && !w.bad; n--) {
-            line_text(&l, "", &w);
-            wire_string(&w, &name);
+        for (uint32_t n = wire_u32(w); n > 0 && !w->bad; n--) {
+            line_text(l, "", w);
+            wire_string(w, &name);
         }
         break;
     case 20:
-        describe_kexinit(state, from_client, &w, &l);
+        describe_kexinit(state, from_client, w, l);
         break;
     case 50:
-        describe_auth(state, &w, &l);
+        describe_auth(state, w, l);
         break;
     case 51: /* RFC 4252 5.1 */
-        line_text(&l, "continue=", &w);
-        line_put(&l, " partial=%s", wire_u8(&w) ? "yes" : "no");
+        line_text(l, "continue=", w);
+        line_put(l, " partial=%s", wire_u8(w) ? "yes" : "no");
         break;
     case 60:
         if (strcmp(state->method, "publickey") == 0) {
-            line_text(&l, "alg=", &w);
+            line_text(l, "alg=", w);
         }
         break;
     case 61: /* RFC 4256 3.4: the answers are secrets; only their count */
-        line_put(&l, " answers=%u", (unsigned)wire_u32(&w));
-        break;
-    case 80:
-        chan_global(&w, &l);
-        break;
-    case 90:
-        chan_open(&w, &l);
-        break;
-    case 91: /* RFC 4254 5.1 */
-        line_put(&l, " channel=%u", (unsigned)wire_u32(&w));
-        line_put(&l, " sender=%u", (unsigned)wire_u32(&w));
-        line_put(&l, " window=%u", (unsigned)wire_u32(&w));
-        line_put(&l, " max_packet=%u", (unsigned)wire_u32(&w));
-        break;
-    case 92:
-        line_put(&l, " channel=%u", (unsigned)wire_u32(&w));
-        line_put(&l, " reason=%u", (unsigned)wire_u32(&w));
-        line_text(&l, "", &w);
-        break;
-    case 93: /* RFC 4254 5.2 */
-        line_put(&l, " channel=%u", (unsigned)wire_u32(&w));
-        line_put(&l, " bytes=%u", (unsigned)wire_u32(&w));
-        break;
-    case 94:
-    case 95:
-        chan_data(&w, &l, type == 95);
-        break;
-    case 96: /* RFC 4254 5.3, 5.4 */
-    case 97:
-    case 99:
-    case 100:
-        line_put(&l, " channel=%u", (unsigned)wire_u32(&w));
-        break;
-    case 98:
-        chan_request(&w, &l);
+        line_put(l, " answers=%u", (unsigned)wire_u32(w));
         break;
     default:
         break;
@@ -168,39 +186,6 @@ static void describe_auth(struct tracemsg_state *state, struct wire *w,
 static const char *message_name(const struct tracemsg_state *state,
                                 unsigned type)
 {
-    static const char *const names[101] = {
-        [1] = "DISCONNECT",
-        [2] = "IGNORE",
-        [3] = "UNIMPLEMENTED",
-        [4] = "DEBUG",
-        [5] = "SERVICE_REQUEST",
-        [6] = "SERVICE_ACCEPT",
-        [7] = "EXT_INFO",
-        [20] = "KEXINIT",
-        [21] = "NEWKEYS",
-        [50] = "USERAUTH_REQUEST",
-        [51] = "USERAUTH_FAILURE",
-        [52] = "USERAUTH_SUCCESS",
-        [53] = "USERAUTH_BANNER",
-        [61] = "USERAUTH_INFO_RESPONSE",
-        [80] = "GLOBAL_REQUEST",
-        [81] = "REQUEST_SUCCESS",
-        [82] = "REQUEST_FAILURE",
-        [90] = "CHANNEL_OPEN",
-        [91] = "CHANNEL_OPEN_CONFIRMATION",
-        [92] = "CHANNEL_OPEN_FAILURE",
-        [93] = "CHANNEL_WINDOW_ADJUST",
-        [94] = "CHANNEL_DATA",
-        [95] = "CHANNEL_EXTENDED_DATA",
-        [96] = "CHANNEL_EOF",
-        [97] = "CHANNEL_CLOSE",
-        [98] = "CHANNEL_REQUEST",
-        [99] = "CHANNEL_SUCCESS",
-        [100] = "CHANNEL_FAILURE",
-    };
-    static const char *const gex[] = {"KEX_DH_GEX_REQUEST_OLD",
-                                      "KEX_DH_GEX_GROUP", "KEX_DH_GEX_INIT",
-                                      "KEX_DH_GEX_REPLY", "KEX_DH_GEX_REQUEST"};
     if (type == 60) { /* RFC 4252 7, 8 and RFC 4256 3.2 */
         return strcmp(state->method, "publickey") == 0  ? "USERAUTH_PK_OK"
                : strcmp(state->method, "password") == 0 ? "PASSWD_CHANGEREQ"
@@ -208,12 +193,12 @@ static const char *message_name(const struct tracemsg_state *state,
     }
     if (type >= 30 && type <= 34 &&
         strncmp(state->kex, "diffie-hellman-group-exchange", 29) == 0) {
-        return gex[type - 30]; /* RFC 4419 5 */
+        return gex_names[type - 30]; /* RFC 4419 5 */
     }
     if (type == 30 || type == 31) { /* RFC 4253 8, RFC 5656 4 */
         int dh = strncmp(state->kex, "diffie-hellman", 14) == 0;
         return type == 30 ? (dh ? "KEXDH_INIT" : "KEX_ECDH_INIT")
                           : (dh ? "KEXDH_REPLY" : "KEX_ECDH_REPLY");
     }
-    return type < 101 ? names[type] : NULL;
+    return type < 101 ? message_names[type] : NULL;
 }

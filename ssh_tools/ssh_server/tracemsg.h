@@ -53,11 +53,8 @@ void line_text(struct line *l, const char *key, struct wire *w);
 /* Bytes as one quoted C string ("ls -l\n"). */
 void line_quoted(struct line *l, const char *bytes, size_t len);
 
-/* tracechan.c: the fields of GLOBAL_REQUEST, CHANNEL_OPEN,
- * CHANNEL_REQUEST, CHANNEL_DATA and CHANNEL_EXTENDED_DATA. */
-void chan_global(struct wire *w, struct line *l);
-void chan_open(struct wire *w, struct line *l);
-void chan_request(struct wire *w, struct line *l);
-void chan_data(struct wire *w, struct line *l, int extended);
+/* tracechan.c: the fields of the connection protocol's messages (RFC
+ * 4254: TYPE 80 and up), after the name. */
+void chan_describe(unsigned type, struct wire *w, struct line *l);
 
 #endif

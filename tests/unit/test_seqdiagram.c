@@ -125,7 +125,8 @@ static void control_bytes_never_reach_the_svg(void **state)
     for (const char *p = text; *p != '\0'; p++) {
         assert_true(*p == '\n' || (*p >= 0x20 && *p < 0x7f));
     }
-    assert_non_null(strstr(text, ">bell?" "?</text>"));
+    assert_non_null(strstr(text, ">bell?"
+                                 "?</text>"));
     free(text);
     unlink(path);
     seqdiagram_free(d);
