@@ -45,7 +45,7 @@ void tn_trace_event(struct tn_trace *trace, int sent, unsigned char command,
                     unsigned char option, const unsigned char *data, size_t len)
 {
     char event[TN_EVENT_MAX];
-    if (!trace->print && trace->diagram == NULL) {
+    if (!trace->print && trace->arrows == NULL) {
         return;
     }
     tn_trace_describe(event, sizeof event, command, option, data, len);
@@ -54,7 +54,7 @@ void tn_trace_event(struct tn_trace *trace, int sent, unsigned char command,
                trace->colour ? (sent ? SENT_COLOUR : RECEIVED_COLOUR) : "",
                sent ? "->" : "<-", event, trace->colour ? PLAIN : "");
     }
-    if (trace->diagram != NULL) {
+    if (trace->arrows != NULL) {
         seqdiagram_arrow(trace->arrows, sent, event);
     }
 }
