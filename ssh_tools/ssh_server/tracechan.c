@@ -69,7 +69,7 @@ static void chan_global(struct wire *w, struct line *l)
 {
     const char *name;
     size_t len = wire_string(w, &name);
-    line_put(l, " %.*s", (int)len, name);
+    line_name(l, "", name, len);
     line_put(l, " want_reply=%s", wire_u8(w) ? "yes" : "no");
     if (len == strlen(HOSTKEYS) && strncmp(name, HOSTKEYS, len) == 0) {
         unsigned keys = 0;
@@ -98,7 +98,7 @@ static void chan_request(struct wire *w, struct line *l)
     size_t len = wire_string(w, &type);
     char name[64];
     snprintf(name, sizeof(name), "%.*s", (int)len, type);
-    line_put(l, " %s", name);
+    line_name(l, "", type, len);
     int want_reply = wire_u8(w) != 0;
     request_fields(name, w, l);
     line_put(l, " want_reply=%s", want_reply ? "yes" : "no");

@@ -57,6 +57,7 @@ static void describe_early(struct tracemsg_state *state, int from_client,
                            unsigned type, struct wire *w, struct line *l);
 static void describe_kexinit(struct tracemsg_state *state, int from_client,
                              struct wire *w, struct line *l);
+static void choose_kex(struct tracemsg_state *state);
 static void describe_auth(struct tracemsg_state *state, struct wire *w,
                           struct line *l);
 
@@ -129,22 +130,29 @@ static void describe_early(struct tracemsg_state *state, int from_client,
 static void describe_kexinit(struct tracemsg_state *state, int from_client,
                              struct wire *w, struct line *l)
 {
-    static const char *const keys[] = {"kex", "hostkey", "cipher", "", "mac"};
+    static const char *const keys[] = {"kex=", "hostkey=", "cipher=", "",
+                                       "mac="};
     char *kexes = from_client ? state->client_kex : state->server_kex;
     const char *list;
     w->p += w->left < 16 ? w->left : 16; /* the cookie */
     w->left -= w->left < 16 ? w->left : 16;
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
         size_t len = wire_string(w, &list);
-        size_t first = strcspn(list, ",");
+        const char *comma = memchr(list, ',', len);
+        size_t first = comma != NULL ? (size_t)(comma - list) : len;
         if (i == 0) {
             snprintf(kexes, sizeof(state->client_kex), "%.*s", (int)len, list);
         }
         if (keys[i][0] != '\0') {
-            line_put(l, " %s=%.*s", keys[i], (int)(first < len ? first : len),
-                     list);
+            line_name(l, keys[i], list, first);
         }
     }
+    choose_kex(state);
+}
+
+/* RFC 4253 7.1: the client's first kex method that the server offers. */
+static void choose_kex(struct tracemsg_state *state)
+{
     for (const char *c = state->client_kex; *c != '\0' && *state->server_kex;
          c += strcspn(c, ","), c += *c == ',') {
         size_t n = strcspn(c, ",");
@@ -167,7 +175,7 @@ static void describe_auth(struct tracemsg_state *state, struct wire *w,
     line_text(l, "service=", w);
     size_t len = wire_string(w, &method);
     snprintf(state->method, sizeof(state->method), "%.*s", (int)len, method);
-    line_put(l, " method=%s", state->method);
+    line_name(l, "method=", method, len);
     if (strcmp(state->method, "publickey") == 0) {
         int is_signed = wire_u8(w) != 0;
         line_text(l, "alg=", w);

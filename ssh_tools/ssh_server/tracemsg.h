@@ -50,6 +50,8 @@ void line_put(struct line *l, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
 /* " KEY" and a string of the message, bytes outside printable ASCII '?'. */
 void line_text(struct line *l, const char *key, struct wire *w);
+/* The same for LEN bytes at S (a name already read). */
+void line_name(struct line *l, const char *key, const char *s, size_t len);
 /* Bytes as one quoted C string ("ls -l\n"). */
 void line_quoted(struct line *l, const char *bytes, size_t len);
 

@@ -32,6 +32,11 @@ void line_text(struct line *l, const char *key, struct wire *w)
 {
     const char *s;
     size_t len = wire_string(w, &s);
+    line_name(l, key, s, len);
+}
+
+void line_name(struct line *l, const char *key, const char *s, size_t len)
+{
     line_put(l, "%s%s", *key == '=' ? "" : " ", key);
     for (size_t i = 0; i < len && i < 120; i++) {
         unsigned char c = (unsigned char)s[i];
