@@ -104,6 +104,8 @@ BENCH_SRC  := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 FUZZ_EXTRA_fuzz_kexinit := ssh_tools/ssh_inspect/kexinit.c
+FUZZ_EXTRA_fuzz_tracemsg := ssh_tools/ssh_server/tracemsg.c \
+	ssh_tools/ssh_server/tracechan.c ssh_tools/ssh_server/tracewire.c
 FUZZ_EXTRA_fuzz_telnet_session := telnet_tools/telnet_server/negotiate.c \
 	telnet_tools/telnet_server/login.c
 
