@@ -248,8 +248,11 @@ def test_two_connections_interleaved_are_told_apart(make_ssh_server,
     stop_cleanly(server)
 
 
-def test_trace_to_stdout(make_ssh_server):
-    server = make_ssh_server("--trace", "-")
+@pytest.mark.parametrize("args", [["--trace"], ["--trace", "-"]])
+def test_trace_to_stdout(make_ssh_server, args):
+    # The fixture puts --authorized-keys FILE after ARGS: a bare --trace
+    # must not take the next option for its file.
+    server = make_ssh_server(*args)
     result = run(server.ssh_args("help"), stdin=subprocess.DEVNULL)
     assert result.returncode == 0
     out = b""
