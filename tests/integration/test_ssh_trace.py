@@ -6,6 +6,7 @@ interleave differently from run to run, so they are compared apart."""
 import os
 import re
 import select
+import socket
 import subprocess
 import time
 
@@ -267,6 +268,11 @@ def test_trace_to_stdout(make_ssh_server, args):
 
 
 def test_ipv6_connection_is_named_not_traced(make_ssh_server, tmp_path):
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        pytest.skip("no IPv6 loopback here")
     server = traced(make_ssh_server, tmp_path, "-b", "::1")
     args = server.ssh_args("help")
     args[-2] = "alice@::1"
