@@ -300,3 +300,23 @@ def test_bad_trace_options(tmp_path, args, status, message):
                   str(tmp_path / "key"), "--allow-user", "bob", *args])
     assert result.returncode == status
     assert message in result.stderr.decode()
+
+
+def test_wrong_passwords_and_the_servers_disconnect(make_ssh_server,
+                                                    tmp_path):
+    password = os.urandom(9).hex()
+    wrong = "not-" + password
+    server = traced(make_ssh_server, tmp_path, authorized=False,
+                    users={"alice": password})
+    result = run(server.ssh_args("help", password=True),
+                 stdin=subprocess.DEVNULL, env=server.password_env(wrong))
+    assert result.returncode == 255
+    text = wait_closed(server)
+    assert fields(text, "C->S", "USERAUTH_REQUEST")[-3:] == [
+        "user=alice service=ssh-connection method=password "
+        f"password=({len(wrong)} bytes)"] * 3
+    # The third failure ends the connection from the server's side; its
+    # DISCONNECT is traced before the connection's last line.
+    assert messages(text, way="S->C")[-1] == "DISCONNECT"
+    assert wrong not in text and password not in text
+    stop_cleanly(server)
