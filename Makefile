@@ -104,14 +104,17 @@ FUZZ_MAX_LEN ?= 65536
 BENCH_SRC  := $(sort $(wildcard bench/*.c))
 BENCH_BINS := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
+FUZZ_EXTRA_fuzz_tracemsg := ssh_tools/ssh_server/tracemsg.c \
+	ssh_tools/ssh_server/tracechan.c ssh_tools/ssh_server/tracewire.c
 FUZZ_EXTRA_fuzz_telnet_session := telnet_tools/telnet_server/negotiate.c \
 	telnet_tools/telnet_server/prefilter.c telnet_tools/telnet_server/login.c
 
 # Keep objects that only a pattern rule names.
 .SECONDARY:
 
-.PHONY: all check house unit unit-bins integration compile-only demo playground \
-	bench bench-bins fuzz fuzz-bins lint format install uninstall clean deps
+.PHONY: all check house unit unit-bins integration compile-only demo \
+	playground figures bench bench-bins fuzz fuzz-bins lint format install \
+	uninstall clean deps
 all: $(BINS)
 
 define link_program
@@ -196,6 +199,10 @@ compile-only:
 			$(CC) $(ALL_CFLAGS) -fsyntax-only $$f || exit 1; \
 		done; echo "  $(CC): every source compiles warning-clean"; \
 	else echo "  $(CC) not installed: second-compiler check skipped"; fi
+
+# The lessons' committed figures, redrawn by the programs themselves.
+figures: all
+	$(Q)$(PYTHON) scripts/lesson_figures.py $(abspath $(BIN))
 
 # Sub-makes, so that pkg-config runs again after deps installed packages.
 demo: deps

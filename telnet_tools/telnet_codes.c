@@ -38,7 +38,7 @@
 #define USAGE                                                                  \
     "usage: telnet_codes [-p PORT] [-T NAME] [-c COMMAND] [-t SECONDS]\n"      \
     "                    [--password-stdin] [--trace] [--no-login]\n"          \
-    "                    [--diagram FILE.mmd] HOST [USER]"
+    "                    [--diagram FILE.svg|FILE.mmd] HOST [USER]"
 #define DEFAULT_PORT     "23"
 #define DEFAULT_TERM     "mypython"
 #define DEFAULT_COMMAND  "exec echo My terminal type is $TERM"
@@ -281,7 +281,9 @@ static void print_help(void)
            "      --trace            print every negotiation, both ways\n"
            "      --no-login         no USER: print the first screen, leave\n"
            "                         after %d s of silence (-t bounds it)\n"
-           "      --diagram FILE     write a Mermaid sequence diagram\n"
+           "      --diagram FILE     write a sequence diagram: FILE.svg a "
+           "picture, FILE.mmd\n"
+           "                         Mermaid text\n"
            "  -h, --help, -V, --version\n\n",
            USAGE, DEFAULT_PORT, DEFAULT_TERM, DEFAULT_COMMAND, DEFAULT_TIMEOUT,
            SILENCE_MS / 1000);

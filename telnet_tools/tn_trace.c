@@ -11,6 +11,7 @@
 #include <libtelnet.h>
 
 #include "common/repr.h"
+#include "common/seqdiagram.h"
 #include "telnet_tools/tn_names.h"
 #include "telnet_tools/tn_session.h"
 
@@ -18,13 +19,13 @@
 #define SENT_COLOUR     "\033[32m"
 #define PLAIN           "\033[0m"
 
-static void put_mermaid(FILE *out, const char *text);
-
-/* A Mermaid sequence diagram: paste FILE.mmd into a slide or mermaid.live. */
+/* FILE.mmd: paste into a slide or mermaid.live; FILE.svg: look at it.  The
+ * file is opened now, so that a wrong path fails before connecting. */
 int tn_trace_open_diagram(struct tn_trace *trace, const char *path,
                           const char *client, const char *host,
                           const char *port)
 {
+    char server[300];
     if (path == NULL) {
         return 0; /* no --diagram */
     }
@@ -33,10 +34,12 @@ int tn_trace_open_diagram(struct tn_trace *trace, const char *path,
         warn("%s", path);
         return -1;
     }
-    fprintf(f, "sequenceDiagram\n    participant C as %s\n", client);
-    fputs("    participant S as ", f);
-    put_mermaid(f, host);
-    fprintf(f, " port %s\n", port);
+    snprintf(server, sizeof(server), "%s port %s", host, port);
+    trace->arrows = seqdiagram_new(client, server);
+    if (trace->arrows == NULL) {
+        fclose(f);
+        return -1;
+    }
     trace->diagram = f;
     trace->diagram_path = path;
     return 0;
@@ -47,7 +50,7 @@ void tn_trace_event(struct tn_trace *trace, int sent, unsigned char command,
                     unsigned char option, const unsigned char *data, size_t len)
 {
     char event[TN_EVENT_MAX];
-    if (!trace->print && trace->diagram == NULL) {
+    if (!trace->print && trace->arrows == NULL) {
         return;
     }
     tn_trace_describe(event, sizeof event, command, option, data, len);
@@ -56,10 +59,8 @@ void tn_trace_event(struct tn_trace *trace, int sent, unsigned char command,
                trace->colour ? (sent ? SENT_COLOUR : RECEIVED_COLOUR) : "",
                sent ? "->" : "<-", event, trace->colour ? PLAIN : "");
     }
-    if (trace->diagram != NULL) {
-        fputs(sent ? "    C->>S: " : "    S->>C: ", trace->diagram);
-        put_mermaid(trace->diagram, event);
-        fputc('\n', trace->diagram);
+    if (trace->arrows != NULL) {
+        seqdiagram_arrow(trace->arrows, sent, event);
     }
 }
 
@@ -67,6 +68,12 @@ void tn_trace_event(struct tn_trace *trace, int sent, unsigned char command,
 int tn_trace_close(struct tn_trace *trace)
 {
     int status = 0;
+    if (trace->diagram != NULL) {
+        seqdiagram_print(trace->arrows, trace->diagram,
+                         seqdiagram_format_of(trace->diagram_path));
+    }
+    seqdiagram_free(trace->arrows);
+    trace->arrows = NULL;
     if (trace->diagram != NULL && fclose(trace->diagram) != 0) {
         warn("%s", trace->diagram_path);
         status = -1;
@@ -96,16 +103,4 @@ void tn_trace_describe(char *out, size_t size, unsigned char command,
                  bytes ? bytes : "?");
     }
     free(bytes);
-}
-
-/* Text in a Mermaid message: ';' ends a statement and '#' starts an entity. */
-static void put_mermaid(FILE *out, const char *text)
-{
-    for (; *text != '\0'; text++) {
-        if (*text == ';' || *text == '#') {
-            fprintf(out, "#%d;", *text);
-        } else {
-            fputc(*text, out);
-        }
-    }
 }

@@ -2,7 +2,8 @@
 /*
  * tn_trace: a Telnet client's negotiation as it happens, both ways: one line
  * per event on standard output (--trace, coloured on a terminal) and a
- * Mermaid sequence diagram (--diagram FILE.mmd).  telnet_codes calls
+ * sequence diagram (--diagram FILE.mmd: Mermaid, FILE.svg: a picture; both
+ * by common/seqdiagram, written at the end).  telnet_codes calls
  * tn_trace_event() for every command it receives and sends.
  */
 #ifndef SHELLWIRE_TELNET_TN_TRACE_H
@@ -17,13 +18,15 @@
 struct tn_trace {
     int print;     /* print each event on standard output */
     int colour;    /* ... in colour (a terminal) */
-    FILE *diagram; /* the Mermaid diagram, or NULL */
+    FILE *diagram; /* the diagram's file, open from the start, or NULL */
     const char *diagram_path;
+    struct seqdiagram *arrows; /* what the diagram will show */
 };
 
 /*
- * Start a Mermaid sequence diagram in PATH between CLIENT and HOST port
- * PORT (PATH NULL: none).  0, or -1 after one line on stderr.
+ * Start a sequence diagram in PATH (FILE.svg a picture, else Mermaid)
+ * between CLIENT and HOST port PORT (PATH NULL: none).  0, or -1 after one
+ * line on stderr.
  */
 int tn_trace_open_diagram(struct tn_trace *trace, const char *path,
                           const char *client, const char *host,
@@ -37,7 +40,7 @@ void tn_trace_event(struct tn_trace *trace, int sent, unsigned char command,
                     unsigned char option, const unsigned char *data,
                     size_t len);
 
-/* Finish the diagram, if any.  0, or -1 after one line on stderr. */
+/* Write and close the diagram, if any.  0, or -1 after one line. */
 int tn_trace_close(struct tn_trace *trace);
 
 /*

@@ -76,6 +76,8 @@ static int start_session(struct client *client, int fd)
         return -1;
     }
     set_callbacks(client);
+    client->trace =
+        trace_start(server->trace_log, client->session, fd, client->peer.name);
     ssh_set_blocking(client->session, 0);
     /* Non-blocking, this sends our version line and returns SSH_AGAIN; the
      * event loop drives the rest of the key exchange (RFC 4253 7). */
@@ -169,6 +171,7 @@ static ssh_channel on_channel_open(ssh_session session, void *userdata)
 
 const char *client_tend(struct client *client)
 {
+    trace_poll(client->trace);
     if (client->gated && client->login.authenticated) {
         gate_release(client->server->gate,
                      (const struct sockaddr *)&client->addr);
@@ -277,5 +280,6 @@ void client_free(struct client *client, const char *why)
         ssh_disconnect(client->session);
         ssh_free(client->session);
     }
+    trace_end(client->trace);
     free(client);
 }

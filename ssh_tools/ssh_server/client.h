@@ -36,7 +36,8 @@ struct client {
     long long pause_ms; /* > 0: leave the event for this long */
     long long connected_ms;
     long long paused_until_ms;
-    const char *drop; /* why to disconnect at the next turn, or NULL */
+    const char *drop;    /* why to disconnect at the next turn, or NULL */
+    struct trace *trace; /* --trace or --diagram (trace.c), else NULL */
 };
 
 /* A client for the accepted socket FD from ADDR (admitted by the gate),

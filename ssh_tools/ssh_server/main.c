@@ -43,6 +43,7 @@
 
 static int check_login_methods(const struct config *cfg);
 static int set_up(struct server *server);
+static int load_host_key(struct server *server);
 static ssh_bind new_bind(ssh_key key);
 static int load_rules(struct server *server);
 
@@ -86,6 +87,7 @@ out:
         close(server.listen_fd);
     }
     gate_free(server.gate);
+    trace_log_close(server.trace_log);
     auth_free_keys(&server.rules);
     users_free(server.rules.users);
     free(server.clients);
@@ -109,19 +111,13 @@ static int check_login_methods(const struct config *cfg)
 static int set_up(struct server *server)
 {
     const struct config *cfg = &server->cfg;
-    char *fingerprint = NULL;
-    ssh_key key = host_key_load(cfg->host_key_path, &fingerprint);
-    if (key == NULL) {
+    if (load_host_key(server) < 0 || load_rules(server) < 0) {
         return -1;
     }
-    printf("host key %s: %s %s\n", cfg->host_key_path,
-           ssh_key_type_to_char(ssh_key_type(key)), fingerprint);
-    free(fingerprint);
-    server->bind = new_bind(key);
-    if (server->bind == NULL) {
-        return -1;
-    }
-    if (load_rules(server) < 0) {
+    int failed;
+    server->trace_log =
+        trace_log_open(cfg->trace_path, cfg->diagram_path, &failed);
+    if (failed) {
         return -1;
     }
     server->clients = calloc(cfg->max_clients, sizeof(struct client *));
@@ -142,6 +138,22 @@ static int set_up(struct server *server)
            net_local_port(server->listen_fd),
            cfg->mode == MODE_ECHO ? "echo" : "console");
     return 0;
+}
+
+/* The host key, its fingerprint printed, in a new libssh listener. */
+static int load_host_key(struct server *server)
+{
+    const char *path = server->cfg.host_key_path;
+    char *fingerprint = NULL;
+    ssh_key key = host_key_load(path, &fingerprint);
+    if (key == NULL) {
+        return -1;
+    }
+    printf("host key %s: %s %s\n", path,
+           ssh_key_type_to_char(ssh_key_type(key)), fingerprint);
+    free(fingerprint);
+    server->bind = new_bind(key);
+    return server->bind == NULL ? -1 : 0;
 }
 
 /* The libssh listener settings every session copies: ours, not the system's

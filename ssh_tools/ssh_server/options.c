@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/cli.h"
+#include "common/seqdiagram.h"
 #include "server.h"
 
 #define USAGE                                                                  \
@@ -16,7 +17,9 @@
     "                  [--authorized-keys FILE] [--allow-user NAME]...\n"      \
     "                  [--mode echo|console] [--max-clients N] "               \
     "[--idle-timeout SECONDS]\n"                                               \
-    "                  [--max-startups START:RATE:FULL] [--per-source-max N]"
+    "                  [--max-startups START:RATE:FULL] [--per-source-max "    \
+    "N]\n"                                                                     \
+    "                  [--trace [FILE|-]] [--diagram FILE.svg|FILE.mmd]"
 /* What --help says before the options. */
 #define HELP_INTRO                                                             \
     "An SSH server on libssh.  In console mode (the default) each "            \
@@ -37,10 +40,11 @@
 #define DEFAULT_PER_SOURCE 10
 
 static void set_defaults(struct config *cfg);
-static int take_option(int opt, struct config *cfg);
+static int take_option(int opt, int argc, char **argv, struct config *cfg);
 static int add_allowed_user(struct config *cfg, char *name);
 static int parse_mode(const char *text, enum mode *mode);
 static int parse_startups(const char *text, struct gate_limits *limits);
+static const char *trace_path(int argc, char **argv, const char *given);
 static void print_help(void);
 
 /* Options into CFG; -1 means go on, otherwise the exit status. */
@@ -60,12 +64,14 @@ int options_parse(int argc, char **argv, struct config *cfg)
         {"idle-timeout", required_argument, NULL, 'i'},
         {"max-startups", required_argument, NULL, 's'},
         {"per-source-max", required_argument, NULL, 'P'},
+        {"trace", optional_argument, NULL, 't'},
+        {"diagram", required_argument, NULL, 'd'},
         {NULL, 0, NULL, 0},
     };
     set_defaults(cfg);
     int opt;
     while ((opt = getopt_long(argc, argv, "hVb:p:", options, NULL)) != -1) {
-        int status = take_option(opt, cfg);
+        int status = take_option(opt, argc, argv, cfg);
         if (status == CLI_EXIT_USAGE) {
             cli_print_usage_error(USAGE);
         }
@@ -96,7 +102,7 @@ static void set_defaults(struct config *cfg)
 
 /* One option into CFG: -1 to go on, else the exit status (CLI_EXIT_USAGE:
  * a usage error, not yet reported). */
-static int take_option(int opt, struct config *cfg)
+static int take_option(int opt, int argc, char **argv, struct config *cfg)
 {
     long number = 0;
     int ok = 0;
@@ -145,6 +151,13 @@ static int take_option(int opt, struct config *cfg)
     case 'P':
         ok = cli_parse_number(optarg, 1, 10000, "per-source-max", &number);
         cfg->limits.per_source = (int)number;
+        break;
+    case 't':
+        cfg->trace_path = trace_path(argc, argv, optarg);
+        break;
+    case 'd':
+        cfg->diagram_path = optarg;
+        ok = seqdiagram_format_of(optarg) == SEQDIAGRAM_UNKNOWN ? -1 : 0;
         break;
     default:
         ok = -1;
@@ -199,6 +212,20 @@ static int parse_startups(const char *text, struct gate_limits *limits)
     return 0;
 }
 
+/* --trace alone is stdout; --trace FILE and --trace - take the next
+ * word, which getopt gives an optional argument only as --trace=FILE. */
+static const char *trace_path(int argc, char **argv, const char *given)
+{
+    if (given != NULL) {
+        return given;
+    }
+    if (optind < argc &&
+        (argv[optind][0] != '-' || strcmp(argv[optind], "-") == 0)) {
+        return argv[optind++];
+    }
+    return "-";
+}
+
 static void print_help(void)
 {
     printf("%s\n\n" HELP_INTRO
@@ -226,6 +253,14 @@ static void print_help(void)
            "(default %d:%d:%d)\n"
            "      --per-source-max N     not logged in yet, from one "
            "address (default %d)\n"
+           "      --trace [FILE|-]       every SSH message of each "
+           "connection, decrypted,\n"
+           "                             one line each, \"[N] \" first "
+           "(alone or -: stdout)\n"
+           "      --diagram FILE.svg     each connection's messages as "
+           "a sequence diagram,\n"
+           "                             FILE-1.svg, FILE-2.svg ... "
+           "(FILE.mmd: Mermaid)\n"
            "  -h, --help, -V, --version\n\n",
            USAGE, DEFAULT_ADDR, DEFAULT_PORT, DEFAULT_HOST_KEY,
            DEFAULT_MAX_CLIENTS, DEFAULT_IDLE_TIMEOUT, DEFAULT_START,

@@ -17,6 +17,7 @@
 #include "auth.h"
 #include "common/gate.h"
 #include "modes.h"
+#include "trace.h"
 
 /* Seconds a client has to log in, as sshd's LoginGraceTime. */
 #define LOGIN_GRACE_S 60
@@ -34,6 +35,8 @@ struct config {
     long max_clients;
     long idle_timeout_s;       /* 0: never */
     struct gate_limits limits; /* --max-startups, --per-source-max */
+    const char *trace_path;    /* --trace: FILE, or "-" for stdout */
+    const char *diagram_path;  /* --diagram FILE.svg or FILE.mmd */
 };
 
 struct client;
@@ -48,6 +51,7 @@ struct server {
     int accept_ready;
     struct client **clients; /* cfg.max_clients slots, NULL when free */
     size_t client_count;
+    struct trace_log *trace_log; /* --trace or --diagram, else NULL */
 };
 
 /* options.c: the command line into CFG; -1 to go on, else the exit

@@ -22,6 +22,8 @@ int telnet_codes_main(int argc, char **argv);
 #define main telnet_codes_main
 /* NOLINTNEXTLINE(bugprone-suspicious-include): the program, as a library */
 #include "telnet_tools/telnet_codes.c"
+
+#include "common/seqdiagram.h"
 #undef main
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -51,6 +53,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         close(fds[1]);
         return 0;
     }
+    /* The diagram as --diagram FILE.svg collects and draws it. */
+    opt.trace.arrows = seqdiagram_new("telnet_codes", "fuzz port 23");
     struct tn_session *session = tn_attach(fds[0], WAIT_MS);
     if (session != NULL) {
         tn_set_option_handler(session, answer_option, &opt);
@@ -62,5 +66,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         tn_close(session);
     }
     close(fds[1]);
+    if (opt.trace.arrows != NULL) {
+        seqdiagram_print(opt.trace.arrows, sink, SEQDIAGRAM_SVG);
+        seqdiagram_free(opt.trace.arrows);
+    }
     return 0;
 }
