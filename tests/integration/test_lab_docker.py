@@ -22,6 +22,7 @@ import pexpect
 import pytest
 
 from conftest import REPO
+from lessons import output_matches, read_transcripts
 
 PLAYGROUND = REPO / "playground"
 LAB = str(PLAYGROUND / "lab")
@@ -159,6 +160,13 @@ def lab(tmp_path_factory):
         engine.stop()
 
 
+def _make_programs():
+    """The PROGRAMS of the Makefile: what make install installs."""
+    text = (REPO / "Makefile").read_text()
+    block = re.search(r"^PROGRAMS := \\\n((?:\t.*\n)+)", text, re.M).group(1)
+    return block.replace("\\", " ").split()
+
+
 def _h1(*command, input=None, timeout=60):
     """COMMAND on h1 through play.sh, with no terminal (as from a script)."""
     return _run([PLAY, "h1", *command], input=input, timeout=timeout)
@@ -192,54 +200,90 @@ def test_image_is_small_and_holds_no_build_tools(lab):
     assert source.stdout == "source\n"
 
 
-def test_telnet_login_to_telnetd_as_the_lessons_show(lab):
-    """Port 23 and, as lessons 2 and 3 use it, 2323: the same telnetd."""
-    for port in ("23", "2323"):
-        result = _h1("telnet_login", "-p", port, "-c", "exec echo $TERM",
-                     "--password-stdin", "ftp.example.com", "brandon",
-                     input="abc123\n")
-        assert result.returncode == 0, result.stderr
-        assert result.stdout.splitlines()[-2:] == \
-            ["exec echo $TERM", "network"]
+def _lesson_example(lesson, command, host, drop_port=None, echo=None):
+    """Run on h1 the example COMMAND of LESSON with HOST for 127.0.0.1
+    (and without DROP_PORT, a lesson port that is 22 in the lab); assert
+    it prints what the lesson shows.  ECHO is a line the remote terminal
+    echoes: the lab's bash echoes it, or not, as the typed line arrives
+    before or after its line editor starts, so it is left out."""
+    shown = [c for t in read_transcripts(REPO / "lessons" / lesson)
+             for c in t.commands if c.text == command]
+    assert shown, f"{lesson} no longer shows: {command}"
+    lab_command = command.replace("127.0.0.1", host)
+    if drop_port:
+        lab_command = lab_command.replace(f"-p {drop_port} ", "")
+    result = _run([PLAY, "h1", "bash", "-c", lab_command], timeout=60)
+    expected = [line for line in shown[0].expected if line != echo]
+    actual = [line for line in result.stdout.splitlines() if line != echo]
+    assert output_matches(expected, actual), \
+        f"{lab_command}\n{result.stdout}{result.stderr}"
+    return result
 
 
-def test_telnet_codes_refuses_all_but_the_terminal_type(lab):
-    result = _h1("telnet_codes", "-p", "2323", "--password-stdin",
+def test_telnet_login_to_telnetd_as_lesson_2_shows(lab):
+    """Lesson 2 against ftp's telnetd on 2323, as on 127.0.0.1; port 23
+    is the same telnetd."""
+    command = ("echo abc123 | telnet_login -p 2323 -c 'exec echo $TERM' "
+               "--password-stdin 127.0.0.1 brandon")
+    _lesson_example("02-telnet-login.md", command, "ftp.example.com",
+                    echo="exec echo $TERM")
+    result = _h1("telnet_login", "-c", "exec echo $TERM", "--password-stdin",
                  "ftp.example.com", "brandon", input="abc123\n")
-    assert result.returncode == 0, result.stderr
-    assert "Sending WONT" in result.stdout or "WONT" in result.stdout
+    assert (result.returncode, result.stdout.splitlines()[-1]) == \
+        (0, "network"), result.stderr
 
 
-def test_telnet_server_on_2323_of_www(lab):
-    result = _h1("telnet_login", "-p", "2323", "--password-stdin", "-c",
-                 "echo Suc''cess\nbye", "www.example.com", "brandon",
-                 input="abc123\n")
-    assert result.returncode == 0, result.stderr
-    assert "\nSuccess\n" in result.stdout.replace("\r", "")
+def test_telnet_codes_as_lesson_3_shows(lab):
+    _lesson_example("03-telnet-negotiation.md",
+                    "echo abc123 | telnet_codes -p 2323 --password-stdin "
+                    "127.0.0.1 brandon", "ftp.example.com",
+                    echo="exec echo My terminal type is $TERM")
+
+
+def test_telnet_server_on_www_as_lesson_4_shows(lab):
+    for command in (
+            "echo abc123 | telnet_codes -p 2323 --password-stdin "
+            "127.0.0.1 brandon",
+            "echo abc123 | telnet_login -p 2323 --password-stdin -c "
+            "$'help\\nhelp timer\\nbye' 127.0.0.1 brandon"):
+        _lesson_example("04-telnet-server.md", command, "www.example.com")
 
 
 def test_ssh_simple_to_www(lab):
+    """Lesson 5's bytes depend on its test server's shell and prompt;
+    here brandon's bash answers, with its own prompt."""
     result = _h1("ssh_simple", "www.example.com", "brandon")
     assert result.returncode == 0, result.stderr
-    assert "Hello, world" in result.stdout
+    assert "\nHello, world\n" in result.stdout
 
 
-def test_ssh_commands_to_sshd_and_to_ssh_server(lab):
-    for port in ("22", "2222"):
-        result = _h1("ssh_commands", "-p", port, "www.example.com",
-                     "brandon", "echo Hello, world!")
-        assert (result.returncode, result.stdout) == \
-            (0, '"Hello, world!\\n"\n'), result.stderr
+def test_ssh_commands_and_ssh_cat_as_lesson_6_shows(lab):
+    for command in (
+            "ssh_commands -p 2222 127.0.0.1 brandon",
+            "ssh_commands -p 2222 brandon@127.0.0.1 'echo out; "
+            "echo err >&2; exit 3' nosuchcommand 'kill $$'",
+            "ssh_cat -p 2222 127.0.0.1 brandon"):
+        _lesson_example("06-ssh-channels.md", command, "www.example.com",
+                        drop_port="2222")
 
 
-def test_ssh_threads_runs_commands_at_once(lab):
-    result = _h1("ssh_threads", "www.example.com", "brandon",
-                 "sleep 1; echo A", "echo B")
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
-    assert [line for line in lines if line.endswith(("A", "B"))][-2:] \
-        == [line for line in lines if line.endswith("B")] + \
-        [line for line in lines if line.endswith("A")]
+def test_ssh_threads_as_lesson_7_shows(lab):
+    _lesson_example("07-ssh-threads.md",
+                    "ssh_threads -p 2222 127.0.0.1 brandon 'echo One; "
+                    "sleep 2; echo Two' 'sleep 1; echo A; sleep 2; echo B'",
+                    "www.example.com", drop_port="2222")
+
+
+def test_ssh_server_on_2222_of_www(lab):
+    """Our console ends its lines with CR LF, as on a terminal."""
+    result = _h1("ssh_commands", "-p", "2222", "www.example.com",
+                 "brandon", "echo Hello, world!")
+    assert (result.returncode, result.stdout) == \
+        (0, '"Hello, world!\\r\\n"\n'), result.stderr
+    result = _h1("ssh", "-p", "2222", "brandon@www.example.com",
+                 "params a 'b c'")
+    assert (result.returncode, result.stdout) == (0, "['a', 'b c']\n"), \
+        result.stderr
 
 
 def test_sftp_get_copies_byte_for_byte(lab):
@@ -252,12 +296,6 @@ def test_sftp_get_copies_byte_for_byte(lab):
               ">/dev/null && sha256sum <lab-sftp.bin", timeout=120)
     assert got.returncode == 0, got.stderr
     assert got.stdout == made.stdout
-
-
-def test_ssh_cat_echoes_its_line(lab):
-    result = _h1("ssh_cat", "www.example.com", "brandon")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout != ""
 
 
 def test_ssh_inspect_sees_both_ssh_servers(lab):
@@ -294,12 +332,18 @@ def test_the_real_telnet_at_a_terminal(lab):
 
 
 def test_man_pages_for_every_program(lab):
-    programs = _on("h1", "ls /usr/local/bin").stdout.split()
-    assert "ssh_cat" in programs
-    for name in programs:
-        page = _on("h1", f"MANPAGER=cat COLUMNS=80 man {name} | head -n 1")
-        assert re.match(rf"{name.upper()}\(1\) +User Commands",
-                        page.stdout), page.stdout + page.stderr
+    """`man PROGRAM` on h1 for every installed program (in one exec: each
+    costs a compose start)."""
+    pages = _on("h1", "cd /usr/local/bin && for p in *; do "
+                "echo \"$p $(MANPAGER=cat COLUMNS=80 man $p | head -n 1)\"; "
+                "done")
+    lines = pages.stdout.splitlines()
+    names = sorted(p.split("/")[-1] for p in _make_programs())
+    assert [line.split()[0] for line in lines] == names
+    for line in lines:
+        name, header = line.split(" ", 1)
+        assert re.match(rf"{name.upper()}\(1\) +User Commands", header), \
+            line
 
 
 def test_play_from_a_pipe(lab):
