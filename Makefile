@@ -154,7 +154,7 @@ unit: $(UNIT_BINS)
 	$(Q)scripts/run-unit-tests.sh $(UNIT_BINS)
 
 integration:
-	$(Q)SHELLWIRE_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q \
+	$(Q)SHELLWIRE_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q -rs \
 		tests/integration
 
 # Each fuzz target for FUZZ_SECONDS, from its seeds in tests/fuzz/seeds/NAME.
