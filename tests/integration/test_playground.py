@@ -485,3 +485,31 @@ def test_telnet_login_from_h1_to_telnetd(lab):
                  env=_script_env(), text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].strip() == str(lab.home("brandon"))
+
+
+def test_lab_and_play_say_when_there_is_no_compose(tmp_path):
+    """A docker without the compose plugin, and no docker-compose: no
+    `docker compose down -v` read as `docker --version` with status 0."""
+    docker = shutil.which("docker")
+    if docker is None:
+        pytest.skip("docker is not installed")
+    if run([docker, "compose", "version"]).returncode == 0:
+        pytest.skip("this docker has the compose plugin")
+    # The real docker, as Debian 12 ships it (no plugin), on a PATH with
+    # no docker-compose.
+    for tool in ("dirname", "grep", "sed", "date"):
+        (tmp_path / tool).symlink_to(shutil.which(tool))
+    (tmp_path / "docker").symlink_to(docker)
+    env = _script_env(PATH=str(tmp_path))
+    down = run([str(PLAYGROUND / "lab"), "down", "-v"], env=env, text=True)
+    assert (down.returncode, down.stdout, down.stderr) == (
+        1, "", "lab: no compose: install docker-compose (v1) or the "
+        "compose plugin (v2)\n")
+    play = run([str(PLAYGROUND / "play.sh"), "h1", "true"], env=env,
+               text=True)
+    assert (play.returncode, play.stdout, play.stderr) == (
+        1, "", "play.sh: needs docker compose (v2) or docker-compose (v1)\n")
+    usage = run([str(PLAYGROUND / "lab"), "down", "--volumes"], env=env,
+                text=True)
+    assert (usage.returncode, usage.stderr) == (
+        2, "usage: lab [up | down [-v] | demo [LESSON...] | status]\n")
