@@ -38,8 +38,11 @@ def _env():
             if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
 
 
-def _run(args, timeout=60, **kwargs):
-    return subprocess.run(args, capture_output=True, text=True,
+def _run(args, timeout=60, input=None, **kwargs):
+    """ARGS to completion, with INPUT or an empty stdin (CI has none)."""
+    if input is None:
+        kwargs["stdin"] = subprocess.DEVNULL
+    return subprocess.run(args, capture_output=True, text=True, input=input,
                           timeout=timeout, env=_env(), **kwargs)
 
 

@@ -276,10 +276,15 @@ def test_dockerfile_runs_the_installed_scripts(lab):
 def test_install_puts_programs_lessons_and_scripts_in_root(lab):
     installed = sorted(p.name for p in lab.bin.iterdir())
     assert "shell" in installed
+    man = lab.root / "usr/local/share/man/man1"
     for name in installed:
         program = lab.bin / name
         assert program.stat().st_mode & 0o777 == 0o755
         assert program.read_bytes() == (BIN / name).read_bytes()
+        # Its man page, made by help2man from its --help.
+        page = (man / f"{name}.1").read_text()
+        assert f'.TH {name.upper()} "1"' in page
+        assert "\n.SH NAME\n" in page
     lessons = sorted(p.name for p in (REPO / "lessons").glob("*.md"))
     for user in LAB_USERS:
         assert sorted(p.name for p in
