@@ -174,13 +174,28 @@ def _make_programs():
     return block.replace("\\", " ").split()
 
 
+def _container(service):
+    """The id of the lab's container for SERVICE (h1, ftp, www)."""
+    ids = _run(["docker", "ps", "-q", "--filter",
+                f"label=com.docker.compose.project={PROJECT}", "--filter",
+                f"label=com.docker.compose.service={service}"]).stdout.split()
+    assert len(ids) == 1, f"{service}: {ids}"
+    return ids[0]
+
+
+def _exec(service, *command, input=None, timeout=60):
+    """COMMAND on a lab host with no terminal.  docker exec, not play.sh:
+    each compose start costs seconds; play.sh has tests of its own."""
+    return _run(["docker", "exec", "-i", _container(service), *command],
+                input=input, timeout=timeout)
+
+
 def _h1(*command, input=None, timeout=60):
-    """COMMAND on h1 through play.sh, with no terminal (as from a script)."""
-    return _run([PLAY, "h1", *command], input=input, timeout=timeout)
+    return _exec("h1", *command, input=input, timeout=timeout)
 
 
 def _on(host, script, timeout=60):
-    return _run([PLAY, host, "sh", "-c", script], timeout=timeout)
+    return _exec(host, "sh", "-c", script, timeout=timeout)
 
 
 def test_up_prints_every_host_healthy(lab):
@@ -222,7 +237,7 @@ def _lesson_example(lesson, command, host, drop_port=None, echo=None):
     lab_command = command.replace("127.0.0.1", host)
     if drop_port:
         lab_command = lab_command.replace(f"-p {drop_port} ", "")
-    result = _run([PLAY, "h1", "bash", "-c", lab_command], timeout=60)
+    result = _h1("bash", "-c", lab_command)
     expected = [line for line in shown[0].expected if line != echo]
     actual = [line for line in result.stdout.splitlines() if line != echo]
     assert output_matches(expected, actual), \
@@ -237,8 +252,10 @@ def test_telnet_login_to_telnetd_as_lesson_2_shows(lab):
                "--password-stdin 127.0.0.1 brandon")
     _lesson_example("02-telnet-login.md", command, "ftp.example.com",
                     echo="exec echo $TERM")
-    result = _h1("telnet_login", "-c", "exec echo $TERM", "--password-stdin",
-                 "ftp.example.com", "brandon", input="abc123\n")
+    # Port 23, through play.sh from a script.
+    result = _run([PLAY, "h1", "telnet_login", "-c", "exec echo $TERM",
+                   "--password-stdin", "ftp.example.com", "brandon"],
+                  input="abc123\n")
     assert (result.returncode, result.stdout.splitlines()[-1]) == \
         (0, "network"), result.stderr
 
@@ -367,7 +384,7 @@ def test_lessons_replay_on_h1(lab):
     result = _run([LAB, "demo"], timeout=240)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr
     lessons = len(list((REPO / "lessons").glob("[0-9][0-9]-*.md")))
-    assert f"demo: every example of {lessons} lesson(s) ran live" in \\
+    assert f"demo: every example of {lessons} lesson(s) ran live" in \
         result.stdout
 
 
