@@ -6,7 +6,8 @@
 #   make check           set up, build with sanitizers and -Werror, run all tests
 #   make demo            set up, build, run every example live
 #   make bench           benchmarks (never part of check)
-#   make install PREFIX=/usr/local DESTDIR=...
+#   make install PREFIX=/usr/local DESTDIR=...  (programs and man pages)
+#   make lab / make lab-down   the Docker lab (playground/lab up / down)
 #
 # A new program is one .c file (or a folder of .c files, for a server)
 # plus one word in PROGRAMS.
@@ -179,7 +180,7 @@ unit: $(UNIT_BINS)
 	$(Q)scripts/run-unit-tests.sh $(UNIT_BINS)
 
 integration:
-	$(Q)SHELLWIRE_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q \
+	$(Q)SHELLWIRE_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q -rs \
 		tests/integration
 
 # Each fuzz target for FUZZ_SECONDS (make fuzz FUZZ_SECONDS=600), inputs up
@@ -226,12 +227,31 @@ format:
 	$(Q)clang-format -i $(LIB_SRC) $(PROGRAM_SRC) $(UNIT_SRC) \
 		$(wildcard common/*.h telnet_tools/*.h ssh_tools/*.h)
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin
+install: all man
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(MANS) $(DESTDIR)$(PREFIX)/share/man/man1/
 
 uninstall:
 	rm -f $(foreach p,$(PROGRAMS),$(DESTDIR)$(PREFIX)/bin/$(notdir $(p)))
+	rm -f $(foreach p,$(PROGRAMS),\
+		$(DESTDIR)$(PREFIX)/share/man/man1/$(notdir $(p)).1)
 
 clean:
 	rm -rf $(BUILD_ROOT)
+
+# Man pages: one per program, generated from its --help by help2man.
+MANS := $(foreach p,$(PROGRAMS),$(BUILD)/man/$(notdir $(p)).1)
+.PHONY: man lab lab-down
+man: $(MANS)
+
+$(BUILD)/man/%.1: $(BIN)/% scripts/man-page.sh
+	@mkdir -p $(@D)
+	$(Q)scripts/man-page.sh $< $@
+
+# The Docker lab: build, start and wait for every host; then stop it.
+lab:
+	$(Q)playground/lab up
+
+lab-down:
+	$(Q)playground/lab down

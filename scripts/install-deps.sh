@@ -3,7 +3,8 @@
 # Install the Debian packages shellwire needs, only those that are missing.
 # apt-get as root, through sudo otherwise; says what it installs.
 #   scripts/install-deps.sh            build + test + peers (make check, make demo)
-#   scripts/install-deps.sh GROUP...   only those groups: build test peers tools lab
+#   scripts/install-deps.sh GROUP...   only those groups: build test peers tools
+#                                      lab runtime
 #   scripts/install-deps.sh --list [GROUP...]   print the package list
 set -eu
 
@@ -20,6 +21,13 @@ PEERS="dropbear-bin putty-tools python3-paramiko busybox-static"
 TOOLS="librsvg2-bin libxml2-utils gnuplot-nox help2man"
 # The Docker lab (make lab, and its test in make check where Docker can run).
 LAB="docker.io docker-compose debootstrap"
+# To run what `make install` installed, with no compiler: the libraries the
+# programs link, the servers and clients of the lessons, man for the man
+# pages, and what the lessons' runner (scripts/demo.py) imports.  The Docker
+# lab's image is made of this group.
+RUNTIME="libtelnet2 libreadline8 libssh2-1 libssh-4 libcrypt1
+openssh-server openssh-client inetutils-telnet inetutils-telnetd
+inetutils-inetd man-db python3-pexpect python3-pytest"
 
 groups="$*"
 list=0
@@ -37,8 +45,9 @@ for group in $groups; do
     peers) PACKAGES="$PACKAGES $PEERS" ;;
     tools) PACKAGES="$PACKAGES $TOOLS" ;;
     lab) PACKAGES="$PACKAGES $LAB" ;;
+    runtime) PACKAGES="$PACKAGES $RUNTIME" ;;
     *)
-        echo "install-deps: no such group: $group (build test peers tools lab)" >&2
+        echo "install-deps: no such group: $group (build test peers tools lab runtime)" >&2
         exit 2
         ;;
     esac

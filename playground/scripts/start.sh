@@ -38,16 +38,21 @@ stop_services() {
 }
 
 # Remember service $1, just started in the background: its pid, also in a
-# file.  Then wait until it accepts connections on port $2, if given.
+# file.  Then wait until it accepts connections on each port $2..., if any.
 started() {
     pid=$!
     pids="$pids $pid"
-    echo "$pid" >"$LAB_RUN/pids/$1"
-    if [ $# -gt 1 ] && ! wait_for_port "$pid" "$2"; then
-        lab_say "$1 is not listening on port $2: see $LAB_RUN/$1.log" >&2
-        stop_services 1
-    fi
-    lab_say "$1 started, pid $pid"
+    service=$1
+    shift
+    echo "$pid" >"$LAB_RUN/pids/$service"
+    for port in "$@"; do
+        if ! wait_for_port "$pid" "$port"; then
+            lab_say "$service is not listening on port $port:" \
+                "see $LAB_RUN/$service.log" >&2
+            stop_services 1
+        fi
+    done
+    lab_say "$service started, pid $pid"
 }
 
 # Wait up to 10 s for port $2 to accept, while process $1 lives.  Perl's
@@ -118,7 +123,8 @@ authorize_client_key() {
 }
 
 # The real telnetd under inetutils-inetd, which listens and starts one
-# telnetd per connection.  In a prefix, telnetd runs the lab's login.
+# telnetd per connection, on each port of TELNETD_PORT (a list).  In a
+# prefix, telnetd runs the lab's login.
 start_telnetd() {
     conf=$LAB_RUN/inetd.conf
     if lab_is_system; then
@@ -131,11 +137,14 @@ start_telnetd() {
         chmod 755 "$LAB_RUN/login"
         login="-E $LAB_RUN/login"
     fi
-    echo "$LAB_ADDR:$TELNETD_PORT stream tcp nowait $user" \
-        "/usr/sbin/telnetd telnetd $login" >"$conf"
+    for port in $TELNETD_PORT; do
+        echo "$LAB_ADDR:$port stream tcp nowait $user" \
+            "/usr/sbin/telnetd telnetd $login"
+    done >"$conf"
     /usr/sbin/inetutils-inetd -d -p"$LAB_RUN/inetd.pid" "$conf" \
         >"$LAB_RUN/telnetd.log" 2>&1 &
-    started telnetd "$TELNETD_PORT"
+    # shellcheck disable=SC2086  # a list of ports, split on purpose
+    started telnetd $TELNETD_PORT
 }
 
 # OpenSSH's sshd with a configuration of our own.

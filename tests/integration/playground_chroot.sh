@@ -65,9 +65,9 @@ inside() {
     rm -f /etc/ssh/ssh_host_*
     # One file system too, so each host has its own run directory.
     LAB_NAME=www.example.com LAB_ADDR=127.0.0.3 LAB_RUN=/run/www \
-        $lab/start.sh sshd ssh_server >/tmp/www.log 2>&1 &
+        $lab/start.sh sshd ssh_server telnet_server >/tmp/www.log 2>&1 &
     LAB_NAME=ftp.example.com LAB_ADDR=127.0.0.2 LAB_RUN=/run/ftp \
-        $lab/start.sh telnetd telnet_server sshd >/tmp/ftp.log 2>&1 &
+        TELNETD_PORT="23 2323" $lab/start.sh telnetd sshd >/tmp/ftp.log 2>&1 &
     LAB_NAME=h1 LAB_SERVERS="ftp.example.com www.example.com" \
         LAB_RUN=/run/h1 $lab/start.sh client >/tmp/h1.log 2>&1 &
     tries=0
@@ -128,8 +128,20 @@ telnet.sendline("echo My name is $(id -un)")
 telnet.expect("My name is ([a-z]+)")
 print("check telnetd login:", telnet.match.group(1))
 telnet.close()
+# Port 2323 of ftp is the same telnetd, as in lessons 2 and 3.
+telnet = pexpect.spawn("telnet ftp.example.com 2323", timeout=20,
+                       encoding="utf-8")
+telnet.expect("login: ")
+telnet.sendline("brandon")
+telnet.expect("Password: ")
+telnet.sendline("abc123")
+telnet.expect(r"\$ ")
+telnet.sendline("echo My name is $(id -un)")
+telnet.expect("My name is ([a-z]+)")
+print("check telnetd on 2323:", telnet.match.group(1))
+telnet.close()
 if os.path.exists("/usr/local/bin/telnet_server"):
-    ours = pexpect.spawn("telnet ftp.example.com 2323", timeout=20,
+    ours = pexpect.spawn("telnet www.example.com 2323", timeout=20,
                          encoding="utf-8")
     ours.expect("login: ")
     ours.sendline("brandon")

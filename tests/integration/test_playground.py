@@ -206,8 +206,16 @@ def test_compose_hosts_match_the_scripts():
                s["networks"]["lab"] else [] for name, s in services.items()}
     assert aliases == {"ftp": ["ftp.example.com"], "h1": [],
                        "www": ["www.example.com"]}
-    assert services["ftp"]["command"] == ["telnetd", "telnet_server", "sshd"]
-    assert services["www"]["command"] == ["sshd", "ssh_server"]
+    # Each lesson's port, with the server the lesson uses on it.
+    assert services["ftp"]["command"] == ["telnetd", "sshd"]
+    assert services["ftp"]["environment"]["TELNETD_PORT"].split() == \
+        ["23", "2323"]
+    assert services["www"]["command"] == ["sshd", "ssh_server",
+                                          "telnet_server"]
+    # compose v1 rejects a top-level name: .env names the project.
+    assert "name" not in compose
+    assert "COMPOSE_PROJECT_NAME=shellwire-playground\n" in \
+        (PLAYGROUND / ".env").read_text()
     assert services["h1"]["command"] == ["client"]
     assert services["h1"]["environment"]["LAB_SERVERS"].split() == \
         ["ftp.example.com", "www.example.com"]
@@ -219,6 +227,7 @@ def test_compose_hosts_match_the_scripts():
         assert service["image"] == "shellwire-playground:latest"
         build = service["build"]
         assert (PLAYGROUND / build["context"] / build["dockerfile"]).is_file()
+        assert build["args"]["BASE"] == "${LAB_BASE:-debian:12}"
         assert service["healthcheck"]["test"] == [
             "CMD", "test", "-f", "/run/shellwire/ready"]
     assert "lab-keys" in compose["volumes"]
@@ -228,9 +237,37 @@ def test_ready_file_for_the_health_check(lab):
     assert (lab.root / "run/shellwire/ready").is_file()
 
 
+def test_compose_file_is_valid_for_compose_v1():
+    """Debian 12's docker-compose 1.29 reads compose.yaml (no engine
+    needed), with the project name from .env."""
+    if shutil.which("docker-compose") is None:
+        pytest.skip("docker-compose is not installed")
+    result = run(["docker-compose", "config"], cwd=PLAYGROUND,
+                 env=_script_env(), text=True)
+    assert result.returncode == 0, result.stderr
+    assert "image: shellwire-playground:latest" in result.stdout
+    names = run(["docker-compose", "config", "--volumes"], cwd=PLAYGROUND,
+                env=_script_env(), text=True)
+    assert names.stdout == "lab-keys\n"
+
+
+def test_every_builder_leaves_out_git_and_builds():
+    """.dockerignore at the context's root, which the classic builder
+    reads too (it never reads Dockerfile.dockerignore)."""
+    ignored = (REPO / ".dockerignore").read_text().splitlines()
+    for pattern in (".git", "**/build", "**/__pycache__"):
+        assert pattern in ignored
+    assert not (PLAYGROUND / "Dockerfile.dockerignore").exists()
+
+
 def test_dockerfile_runs_the_installed_scripts(lab):
     dockerfile = (PLAYGROUND / "Dockerfile").read_text()
-    assert "RUN playground/scripts/build.sh /" in dockerfile
+    assert "RUN playground/scripts/build.sh --no-deps /stage" in dockerfile
+    # Two stages: compilers in the first, install-deps.sh runtime in the
+    # one the hosts run.
+    assert dockerfile.count("\nFROM ${BASE} AS ") == 2
+    assert "install-deps.sh build" in dockerfile
+    assert "install-deps.sh runtime" in dockerfile
     installed = "/" + str((lab.share / "playground").relative_to(lab.root))
     assert f"RUN {installed}/accounts.sh /" in dockerfile
     assert f'ENTRYPOINT ["{installed}/start.sh"]' in dockerfile
@@ -239,10 +276,15 @@ def test_dockerfile_runs_the_installed_scripts(lab):
 def test_install_puts_programs_lessons_and_scripts_in_root(lab):
     installed = sorted(p.name for p in lab.bin.iterdir())
     assert "shell" in installed
+    man = lab.root / "usr/local/share/man/man1"
     for name in installed:
         program = lab.bin / name
         assert program.stat().st_mode & 0o777 == 0o755
         assert program.read_bytes() == (BIN / name).read_bytes()
+        # Its man page, made by help2man from its --help.
+        page = (man / f"{name}.1").read_text()
+        assert f'.TH {name.upper()} "1"' in page
+        assert "\n.SH NAME\n" in page
     lessons = sorted(p.name for p in (REPO / "lessons").glob("*.md"))
     for user in LAB_USERS:
         assert sorted(p.name for p in
@@ -356,7 +398,9 @@ def test_scripts_are_shellcheck_clean():
     if shutil.which("shellcheck") is None:
         pytest.skip("shellcheck is not installed")
     scripts = sorted(str(p) for p in PLAYGROUND.rglob("*.sh"))
-    result = run(["shellcheck", *scripts], env=_script_env(), text=True)
+    scripts.append(str(PLAYGROUND / "lab"))
+    result = run(["shellcheck", "-x", *scripts], env=_script_env(),
+                 text=True, cwd=PLAYGROUND)
     assert result.returncode == 0, result.stdout
 
 
@@ -401,6 +445,7 @@ def test_image_steps_as_root_in_a_private_root(tmp_path):
           built["ssh_commands"]),
         "check password to www: Success",
         "check telnetd login: brandon",
+        "check telnetd on 2323: brandon",
         *(["check telnet_server login: Success"] * built["telnet_server"])]
     assert result.stdout.splitlines() == expected, result.stderr
 
@@ -445,3 +490,31 @@ def test_telnet_login_from_h1_to_telnetd(lab):
                  env=_script_env(), text=True)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].strip() == str(lab.home("brandon"))
+
+
+def test_lab_and_play_say_when_there_is_no_compose(tmp_path):
+    """A docker without the compose plugin, and no docker-compose: no
+    `docker compose down -v` read as `docker --version` with status 0."""
+    docker = shutil.which("docker")
+    if docker is None:
+        pytest.skip("docker is not installed")
+    if run([docker, "compose", "version"]).returncode == 0:
+        pytest.skip("this docker has the compose plugin")
+    # The real docker, as Debian 12 ships it (no plugin), on a PATH with
+    # no docker-compose.
+    for tool in ("dirname", "grep", "sed", "date"):
+        (tmp_path / tool).symlink_to(shutil.which(tool))
+    (tmp_path / "docker").symlink_to(docker)
+    env = _script_env(PATH=str(tmp_path))
+    down = run([str(PLAYGROUND / "lab"), "down", "-v"], env=env, text=True)
+    assert (down.returncode, down.stdout, down.stderr) == (
+        1, "", "lab: no compose: install docker-compose (v1) or the "
+        "compose plugin (v2)\n")
+    play = run([str(PLAYGROUND / "play.sh"), "h1", "true"], env=env,
+               text=True)
+    assert (play.returncode, play.stdout, play.stderr) == (
+        1, "", "play.sh: needs docker compose (v2) or docker-compose (v1)\n")
+    usage = run([str(PLAYGROUND / "lab"), "down", "--volumes"], env=env,
+                text=True)
+    assert (usage.returncode, usage.stderr) == (
+        2, "usage: lab [up | down [-v] | demo [LESSON...] | status]\n")
