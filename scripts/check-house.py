@@ -153,7 +153,7 @@ def lesson_findings(sources):
     ours = set()
     for f in sources + tracked("tests/*.c", "bench/*.c"):
         for line in strip_comments((REPO / f).read_text()).splitlines():
-            m = ANY_DEFINITION.match(line) or MACRO_DEFINITION.match(line)
+            m = MACRO_DEFINITION.match(line) or ANY_DEFINITION.match(line)
             if m:
                 ours.add(m.group(1))
     wanted = {}

@@ -348,8 +348,7 @@ HELP = (b"Help on built in commands\n"
         b"bye - Exit the command shell.\n"
         b"exit - Exit the command shell.\n"
         b"quit - Exit the command shell.\n"
-        b"logout - Exit the command shell.\n"
-        b"exec <command> - Run a shell command, then end the session.\n")
+        b"logout - Exit the command shell.\n")
 
 
 def test_lines_end_in_lf_without_a_pty_and_crlf_with_one(make_ssh_server):
