@@ -6,7 +6,7 @@
  *     $ shell
  *     ] show a "b c" $HOME *
  *     Arguments: ['a', '"b', 'c"', '$HOME', '*']
- * Read main(), then run_command(): spawn, then waitpid (lessons/01-shell.md).
+ * Read main() then run_command(): fork, execvp, waitpid (lessons/01-shell.md).
  */
 #include <err.h>
 #include <errno.h>
@@ -14,7 +14,6 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,8 +30,6 @@
 #define USAGE      "usage: shell [--help] [--version]"
 #define WHITESPACE " \t\n\v\f\r"
 
-extern char **environ;
-
 static int interrupt_pipe[2] = {-1, -1};
 
 static int parse_options(int argc, char **argv);
@@ -41,6 +38,8 @@ static char *read_line(int interactive, size_t *len);
 static char **split_words(char *line, size_t len);
 static void show_arguments(char **words);
 static void run_command(char **words);
+static _Noreturn void become_program(char **words, int fd, sigset_t *mask);
+static void wait_for_program(const char *name, pid_t pid, int report_fd);
 static void note_interrupt(int sig);
 static int read_key(FILE *in);
 static void forget_interrupt(void);
@@ -122,22 +121,61 @@ static void show_arguments(char **words)
 }
 
 /*
- * Start the program and wait for it: how every shell runs a command.
- * posix_spawnp() is POSIX's fork() + execvp() in one call; when the program
- * cannot run, it returns the reason itself.
+ * How every Unix shell runs a program: fork() copies the shell; the copy,
+ * to which fork() returns 0, becomes the program; the shell waits for it.
  */
 static void run_command(char **words)
 {
-    pid_t pid;
-    fflush(stdout); /* our buffered lines first, then the program's */
-    int error = posix_spawnp(&pid, words[0], NULL, NULL, words, environ);
-    if (error != 0) {
-        warnx("%s: %s", words[0], strerror(error));
+    int report[2]; /* execvp()'s errno, if it fails, comes up this pipe */
+    if (pipe(report) < 0) {
+        warn("pipe");
         return;
     }
+    fcntl(report[0], F_SETFD, FD_CLOEXEC);
+    fcntl(report[1], F_SETFD, FD_CLOEXEC);
+    sigset_t interrupt, saved; /* a Ctrl-C waits until the copy is ready */
+    sigemptyset(&interrupt);
+    sigaddset(&interrupt, SIGINT);
+    sigprocmask(SIG_BLOCK, &interrupt, &saved);
+    fflush(stdout); /* or the copy would inherit, and repeat, our buffer */
+    pid_t pid = fork();
+    if (pid == 0) {
+        become_program(words, report[1], &saved);
+    } else if (pid < 0) {
+        warn("%s: fork", words[0]);
+    }
+    sigprocmask(SIG_SETMASK, &saved, NULL);
+    close(report[1]);
+    if (pid > 0) {
+        wait_for_program(words[0], pid, report[0]);
+    }
+    close(report[0]);
+}
+
+/*
+ * The copy: SIGINT to its default, then unblocked, so a Ctrl-C now kills
+ * it; then execvp(), which returns only on failure: errno up the pipe.
+ */
+static _Noreturn void become_program(char **words, int fd, sigset_t *mask)
+{
+    signal(SIGINT, SIG_DFL);
+    sigprocmask(SIG_SETMASK, mask, NULL);
+    execvp(words[0], words);
+    int error = errno;
+    (void)!write(fd, &error, sizeof error);
+    _exit(127); /* not exit(): that would flush our stdio buffers again */
+}
+
+/* The shell's side: the pipe (did execvp() fail?), waitpid(), a report. */
+static void wait_for_program(const char *name, pid_t pid, int report_fd)
+{
+    int error = 0; /* stays 0 if the pipe closed on a successful execvp() */
+    (void)!read(report_fd, &error, sizeof error);
     int status;
     if (waitpid(pid, &status, 0) < 0) {
         warn("waitpid");
+    } else if (error != 0) {
+        warnx("%s: %s", name, strerror(error));
     } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
         printf("[exit %d]\n", WEXITSTATUS(status));
     } else if (WIFSIGNALED(status)) {

@@ -236,3 +236,14 @@ def test_output_order_survives_the_fork(tmp_path):
     assert result.stdout == (b"Arguments: ['one']\n[exit 1]\ntwo\n"
                              b"Arguments: ['three']\n")
     assert result.stderr == b"shell: nosuch: No such file or directory\n"
+
+
+def test_a_script_without_a_shebang_runs_with_bin_sh(tmp_path):
+    # execvp() hands a file the kernel cannot run (ENOEXEC) to /bin/sh, as
+    # POSIX asks; glibc's posix_spawnp() reports "Exec format error".
+    script = tmp_path / "plain"
+    script.write_text("echo run by sh: $0\nexit 3\n")
+    script.chmod(0o755)
+    result = run([program("shell")], cwd=tmp_path, input=b"./plain\n")
+    assert result.stdout == b"run by sh: ./plain\n[exit 3]\n"
+    assert result.stderr == b""
