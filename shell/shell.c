@@ -166,15 +166,13 @@ static _Noreturn void become_program(char **words, int fd, sigset_t *mask)
     _exit(127); /* not exit(): that would flush our stdio buffers again */
 }
 
-/* The shell's side: the pipe (did execvp() fail?), waitpid(), a report. */
+/* The shell's side: waitpid(), then the pipe (did execvp() fail?), report. */
 static void wait_for_program(const char *name, pid_t pid, int report_fd)
 {
-    int error = 0; /* stays 0 if the pipe closed on a successful execvp() */
-    (void)!read(report_fd, &error, sizeof error);
-    int status;
+    int status, error = 0; /* stays 0 if execvp() worked: end of file */
     if (waitpid(pid, &status, 0) < 0) {
         warn("waitpid");
-    } else if (error != 0) {
+    } else if (read(report_fd, &error, sizeof error) > 0) {
         warnx("%s: %s", name, strerror(error));
     } else if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
         printf("[exit %d]\n", WEXITSTATUS(status));
