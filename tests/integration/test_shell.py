@@ -2,6 +2,7 @@
 """The whitespace-only shell, driven as a student types at a terminal."""
 import os
 import re
+import signal
 import time
 
 import pexpect
@@ -115,6 +116,36 @@ def test_ctrl_c_reaches_the_command_and_the_shell_lives(shell):
     assert type_line(shell, "show alive").endswith("Arguments: ['alive']\n")
 
 
+def test_the_command_starts_with_sigint_at_its_default(shell):
+    # The shell catches SIGINT (never ignores it) and the program gets it
+    # back at its default, unblocked: else Ctrl-C could not stop it.
+    with open(f"/proc/{shell.pid}/status") as f:
+        caught = [line for line in f if line.startswith("SigCgt:")][0]
+    assert int(caught.split()[1], 16) & (1 << (signal.SIGINT - 1))
+    out = type_line(shell, "grep -E ^Sig(Blk|Ign): /proc/self/status")
+    blocked, ignored = out.splitlines()[-2:]
+    assert blocked == "SigBlk:\t0000000000000000"
+    assert ignored.startswith("SigIgn:\t")
+    assert not int(ignored.split()[1], 16) & (1 << (signal.SIGINT - 1))
+
+
+def test_ctrl_c_twice_kills_two_commands_and_no_prompt_is_lost(shell):
+    for _ in range(2):
+        shell.sendline("sleep 30")
+        time.sleep(0.5)  # let sleep start
+        shell.sendintr()
+        shell.expect_exact("[signal 2]")
+        shell.expect_exact(PROMPT)
+    # No Ctrl-C is left over to wipe out the next line.
+    assert type_line(shell, "show next").endswith("Arguments: ['next']\n")
+    assert children_of(shell.pid) == []
+
+
+def test_the_command_inherits_only_stdin_stdout_and_stderr(shell):
+    # The shell's own pipes are close-on-exec: the program never sees them.
+    assert type_line(shell, "ls /proc/self/fd").endswith("0  1  2  3\n")
+
+
 def test_no_zombies_are_left(shell):
     for _ in range(3):
         type_line(shell, "true")
@@ -174,3 +205,45 @@ def test_help_version_and_bad_usage():
     result = run([program("shell"), "--bogus"])
     assert result.returncode == 2
     assert b"usage: shell" in result.stderr
+
+
+def test_a_missing_program_is_one_line_and_exit_127_is_an_exit(tmp_path):
+    # "Could not run" and "ran, and exited 127" are told apart.
+    (tmp_path / "exit127.sh").write_text("exit 127\n")
+    result = run([program("shell")], cwd=tmp_path,
+                 input=b"no-such-program x\nsh exit127.sh\n")
+    assert result.stderr == (
+        b"shell: no-such-program: No such file or directory\n")
+    assert result.stdout == b"[exit 127]\n"
+    assert result.returncode == 0
+
+
+def test_each_commands_exit_status_is_reported(tmp_path):
+    for status in (3, 255):
+        (tmp_path / f"exit{status}.sh").write_text(f"exit {status}\n")
+    result = run([program("shell")], cwd=tmp_path,
+                 input=b"sh exit3.sh\ntrue\nsh exit255.sh\nfalse\n")
+    assert result.stdout == b"[exit 3]\n[exit 255]\n[exit 1]\n"
+    assert result.stderr == b""
+    # The shell's own status stays 0, whatever its last command did.
+    assert result.returncode == 0
+
+
+def test_output_order_survives_the_fork(tmp_path):
+    # Lines the shell printed are flushed before fork: never printed twice.
+    result = run([program("shell")], cwd=tmp_path,
+                 input=b"show one\nfalse\nnosuch\necho two\nshow three\n")
+    assert result.stdout == (b"Arguments: ['one']\n[exit 1]\ntwo\n"
+                             b"Arguments: ['three']\n")
+    assert result.stderr == b"shell: nosuch: No such file or directory\n"
+
+
+def test_a_script_without_a_shebang_runs_with_bin_sh(tmp_path):
+    # execvp() hands a file the kernel cannot run (ENOEXEC) to /bin/sh, as
+    # POSIX asks; glibc's posix_spawnp() reports "Exec format error".
+    script = tmp_path / "plain"
+    script.write_text("echo run by sh: $0\nexit 3\n")
+    script.chmod(0o755)
+    result = run([program("shell")], cwd=tmp_path, input=b"./plain\n")
+    assert result.stdout == b"run by sh: ./plain\n[exit 3]\n"
+    assert result.stderr == b""
