@@ -23,11 +23,13 @@ TOOLS="librsvg2-bin libxml2-utils gnuplot-nox help2man"
 LAB="docker.io docker-compose debootstrap"
 # To run what `make install` installed, with no compiler: the libraries the
 # programs link, the servers and clients of the lessons, man for the man
-# pages, and what the lessons' runner (scripts/demo.py) imports.  The Docker
+# pages, what the lessons' runner (scripts/demo.py) imports, and lesson 12's
+# other clients (PuTTY's plink, Paramiko).  The Docker
 # lab's image is made of this group.
 RUNTIME="libtelnet2 libreadline8 libssh2-1 libssh-4 libcrypt1
 openssh-server openssh-client inetutils-telnet inetutils-telnetd
-inetutils-inetd man-db python3-pexpect python3-pytest"
+inetutils-inetd man-db python3-pexpect python3-pytest putty-tools
+python3-paramiko"
 
 groups="$*"
 list=0

@@ -302,11 +302,12 @@ def test_ssh_threads_as_lesson_7_shows(lab):
 
 
 def test_ssh_server_on_2222_of_www(lab):
-    """Our console ends its lines with CR LF, as on a terminal."""
+    """Our console over exec: no terminal was asked for, so lines end in LF
+    (CR LF only on a pty)."""
     result = _h1("ssh_commands", "-p", "2222", "www.example.com",
                  "brandon", "echo Hello, world!")
     assert (result.returncode, result.stdout) == \
-        (0, '"Hello, world!\\r\\n"\n'), result.stderr
+        (0, '"Hello, world!\\n"\n'), result.stderr
     result = _h1("ssh", "-p", "2222", "brandon@www.example.com",
                  "params a 'b c'")
     assert (result.returncode, result.stdout) == (0, "['a', 'b c']\n"), \
