@@ -51,6 +51,7 @@ struct get_options {
 
 static int take_own_options(int *argc, char **argv, struct get_options *own);
 static void print_usage(void);
+static int start_sftp(struct ssh2_session *ssh, LIBSSH2_SFTP **sftp);
 static int download(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp,
                     const struct get_options *own, const char *path,
                     char *buffer);
@@ -91,11 +92,7 @@ int main(int argc, char **argv)
     if (status == CLI_EXIT_OK) {
         /* From now on every blocking call gives up after STALL_S idle. */
         libssh2_session_set_timeout(ssh.session, own.stall_s * 1000);
-        /* RFC 4254 6.5: a session channel with the "sftp" subsystem. */
-        sftp = libssh2_sftp_init(ssh.session);
-        if (sftp == NULL) {
-            status = ssh2_fail(ssh.session, "starting SFTP");
-        }
+        status = start_sftp(&ssh, &sftp);
     }
     for (int i = next; status == CLI_EXIT_OK && i < argc; i++) {
         int result = download(&ssh, sftp, &own, argv[i], buffer);
@@ -179,6 +176,33 @@ static void print_usage(void)
     puts("");
     cli_print_exit_codes(stdout, CLI_EXIT_OK, CLI_EXIT_HOSTKEY);
     puts("  (1 also when any file could not be downloaded)");
+}
+
+/*
+ * RFC 4254 6.5: a session channel with the "sftp" subsystem.  When that
+ * fails, libssh2 1.10 forgets whether the server refused (CHANNEL_FAILURE,
+ * 5.4) or the connection broke: ask once more on a channel of our own, so
+ * that a refusal is told as OpenSSH tells it.
+ */
+static int start_sftp(struct ssh2_session *ssh, LIBSSH2_SFTP **sftp)
+{
+    *sftp = libssh2_sftp_init(ssh->session);
+    if (*sftp != NULL) {
+        return CLI_EXIT_OK;
+    }
+    LIBSSH2_CHANNEL *channel = libssh2_channel_open_session(ssh->session);
+    if (channel == NULL) {
+        return ssh2_fail(ssh->session, "starting SFTP");
+    }
+    int status = CLI_EXIT_FAILURE;
+    if (libssh2_channel_subsystem(channel, "sftp") != 0) {
+        /* The refused request was on our first channel, number 0. */
+        status = ssh2_request_fail(ssh, "subsystem", 0);
+    } else {
+        warnx("starting SFTP: failed");
+    }
+    libssh2_channel_free(channel);
+    return status;
 }
 
 /*
