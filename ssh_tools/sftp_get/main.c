@@ -53,10 +53,8 @@ static int take_own_options(int *argc, char **argv, struct get_options *own);
 static void print_usage(void);
 static int start_sftp(struct ssh2_session *ssh, LIBSSH2_SFTP **sftp);
 static int download(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp,
-                    const struct get_options *own, const char *path,
-                    char *buffer);
-static int fetch(struct transfer *t, const struct get_options *own,
-                 char *buffer);
+                    const struct get_options *own, const char *path);
+static int fetch(struct transfer *t, const struct get_options *own);
 static const char *local_name(const char *path);
 
 int main(int argc, char **argv)
@@ -79,10 +77,6 @@ int main(int argc, char **argv)
         cli_print_usage_error(USAGE);
         return CLI_EXIT_USAGE;
     }
-    char *buffer = malloc(BUFFER_SIZE);
-    if (buffer == NULL) {
-        err(CLI_EXIT_FAILURE, "buffer");
-    }
     partial_guard_signals();
 
     struct ssh2_session ssh;
@@ -95,7 +89,7 @@ int main(int argc, char **argv)
         status = start_sftp(&ssh, &sftp);
     }
     for (int i = next; status == CLI_EXIT_OK && i < argc; i++) {
-        int result = download(&ssh, sftp, &own, argv[i], buffer);
+        int result = download(&ssh, sftp, &own, argv[i]);
         failed |= result == CLI_EXIT_FAILURE;
         /* A dead connection ends it; a missing file does not. */
         status = result == CLI_EXIT_FAILURE ? CLI_EXIT_OK : result;
@@ -104,7 +98,6 @@ int main(int argc, char **argv)
         libssh2_sftp_shutdown(sftp);
     }
     ssh2_close(&ssh, "sftp_get: done");
-    free(buffer);
     return status == CLI_EXIT_OK && failed ? CLI_EXIT_FAILURE : status;
 }
 
@@ -210,8 +203,7 @@ static int start_sftp(struct ssh2_session *ssh, LIBSSH2_SFTP **sftp)
  * CLI_EXIT_FAILURE for this file only; other statuses end the session.
  */
 static int download(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp,
-                    const struct get_options *own, const char *path,
-                    char *buffer)
+                    const struct get_options *own, const char *path)
 {
     const char *name = local_name(path);
     if (name == NULL) {
@@ -229,7 +221,7 @@ static int download(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp,
     }
     int status = partial_open(&t, name, own->resume);
     if (status == CLI_EXIT_OK) {
-        status = fetch(&t, own, buffer);
+        status = fetch(&t, own);
     }
     if (status == CLI_EXIT_OK) {
         status = partial_keep(&t, name, own->preserve);
@@ -246,8 +238,7 @@ static int download(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp,
 }
 
 /* The bytes, over one connection or (--streams, a large file) several. */
-static int fetch(struct transfer *t, const struct get_options *own,
-                 char *buffer)
+static int fetch(struct transfer *t, const struct get_options *own)
 {
     uint64_t size =
         t->attrs.flags & LIBSSH2_SFTP_ATTR_SIZE ? t->attrs.filesize : 0;
@@ -255,7 +246,7 @@ static int fetch(struct transfer *t, const struct get_options *own,
         return copy_streams(t, own->login, own->stall_s * 1000,
                             (int)own->streams);
     }
-    return copy_remote(t, buffer, BUFFER_SIZE);
+    return copy_remote(t, BUFFER_SIZE);
 }
 
 /* PATH's last component, never "", "." or "..": or NULL. */
