@@ -6,37 +6,49 @@
  * libssh2_sftp_read() is given a large buffer: libssh2 1.10 then keeps
  * up to four times that many bytes of 30000-byte READs in flight
  * (draft-ietf-secsh-filexfer-02 section 6.4), which is what makes a
- * download fast over a long round trip.
+ * download fast over a long round trip.  The writes go to writer.c's
+ * thread, so that copying into the page cache overlaps decrypting what
+ * comes next.
  */
 #include <err.h>
 #include <stdio.h>
 
 #include "common/cli.h"
-#include "common/net.h"
 #include "get.h"
 #include "ssh_tools/progress.h"
 
-int copy_remote(struct transfer *t, char *buffer, size_t size)
+int copy_remote(struct transfer *t, size_t size)
 {
     uint64_t total =
         t->attrs.flags & LIBSSH2_SFTP_ATTR_SIZE ? t->attrs.filesize : 0;
+    struct writer *writer = writer_start(t, size);
+    if (writer == NULL) {
+        warnx("%s: cannot start writing", t->part);
+        return CLI_EXIT_FAILURE;
+    }
     /* The next READ asks for this offset (no request is sent yet). */
     libssh2_sftp_seek64(t->remote, t->offset);
     struct progress bar;
     progress_start(&bar, stdout, t->path, total, t->offset);
-    ssize_t n;
-    while ((n = libssh2_sftp_read(t->remote, buffer, size)) > 0) {
-        if (net_write_all(t->fd, buffer, (size_t)n) < 0) {
-            progress_stop(&bar);
-            warn("writing %s", t->part);
-            return CLI_EXIT_FAILURE;
-        }
-        t->done += (uint64_t)n;
-        partial_stamp(t);
-        progress_update(&bar, t->done);
+    uint64_t received = t->offset;
+    char *buffer;
+    ssize_t n = 0;
+    while ((buffer = writer_next(writer)) != NULL &&
+           (n = libssh2_sftp_read(t->remote, buffer, size)) > 0) {
+        writer_push(writer, (size_t)n);
+        received += (uint64_t)n;
+        progress_update(&bar, received);
+    }
+    /* Whatever was received is written (or fails to be) before we go. */
+    int written = writer_finish(writer);
+    if (written < 0 || n < 0) {
+        progress_stop(&bar);
+    }
+    if (written < 0) {
+        warn("writing %s", t->part);
+        return CLI_EXIT_FAILURE;
     }
     if (n < 0) {
-        progress_stop(&bar);
         return sftp_fail(t->ssh, t->sftp, "cannot read", t->path);
     }
     progress_finish(&bar, t->done);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * get: what sftp_get's files share.  main.c tells the story and calls the
- * other two: partial.c (the hidden partial file beside the final name) and
- * copy.c (the read/write loop); neither calls back into main.c.
+ * others: partial.c (the hidden partial file beside the final name),
+ * copy.c (the read/write loop), which hands its writes to writer.c, and
+ * streams.c (--streams); none calls back into main.c.
  */
 #ifndef SHELLWIRE_SSH_SFTP_GET_GET_H
 #define SHELLWIRE_SSH_SFTP_GET_GET_H
@@ -57,9 +58,26 @@ void partial_abandon(struct transfer *t, int status);
 
 /* -- copy.c (which also holds sftp_fail()) -- */
 
-/* The remote file from T->offset into T->fd, BUFFER (SIZE bytes) at a
+/* The remote file from T->offset into T->fd, SIZE bytes at most at a
  * time, with the progress on stdout.  Returns an enum cli_exit. */
-int copy_remote(struct transfer *t, char *buffer, size_t size);
+int copy_remote(struct transfer *t, size_t size);
+
+/* -- writer.c: T's writes on a thread of their own -- */
+
+struct writer;
+
+/* A writer thread for T's partial file, with buffers of SIZE bytes; NULL
+ * when there is no memory or thread for it. */
+struct writer *writer_start(struct transfer *t, size_t size);
+
+/* A free buffer to fill (waiting for one); NULL after a write failed. */
+char *writer_next(struct writer *w);
+
+/* Hand the buffer writer_next() gave over, with LEN bytes in it. */
+void writer_push(struct writer *w, size_t len);
+
+/* Write what was pushed, stop the thread, free W: 0, or -1 and errno. */
+int writer_finish(struct writer *w);
 
 /* -- streams.c -- */
 

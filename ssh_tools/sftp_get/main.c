@@ -51,11 +51,10 @@ struct get_options {
 
 static int take_own_options(int *argc, char **argv, struct get_options *own);
 static void print_usage(void);
+static int start_sftp(struct ssh2_session *ssh, LIBSSH2_SFTP **sftp);
 static int download(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp,
-                    const struct get_options *own, const char *path,
-                    char *buffer);
-static int fetch(struct transfer *t, const struct get_options *own,
-                 char *buffer);
+                    const struct get_options *own, const char *path);
+static int fetch(struct transfer *t, const struct get_options *own);
 static const char *local_name(const char *path);
 
 int main(int argc, char **argv)
@@ -78,10 +77,6 @@ int main(int argc, char **argv)
         cli_print_usage_error(USAGE);
         return CLI_EXIT_USAGE;
     }
-    char *buffer = malloc(BUFFER_SIZE);
-    if (buffer == NULL) {
-        err(CLI_EXIT_FAILURE, "buffer");
-    }
     partial_guard_signals();
 
     struct ssh2_session ssh;
@@ -91,14 +86,10 @@ int main(int argc, char **argv)
     if (status == CLI_EXIT_OK) {
         /* From now on every blocking call gives up after STALL_S idle. */
         libssh2_session_set_timeout(ssh.session, own.stall_s * 1000);
-        /* RFC 4254 6.5: a session channel with the "sftp" subsystem. */
-        sftp = libssh2_sftp_init(ssh.session);
-        if (sftp == NULL) {
-            status = ssh2_fail(ssh.session, "starting SFTP");
-        }
+        status = start_sftp(&ssh, &sftp);
     }
     for (int i = next; status == CLI_EXIT_OK && i < argc; i++) {
-        int result = download(&ssh, sftp, &own, argv[i], buffer);
+        int result = download(&ssh, sftp, &own, argv[i]);
         failed |= result == CLI_EXIT_FAILURE;
         /* A dead connection ends it; a missing file does not. */
         status = result == CLI_EXIT_FAILURE ? CLI_EXIT_OK : result;
@@ -107,7 +98,6 @@ int main(int argc, char **argv)
         libssh2_sftp_shutdown(sftp);
     }
     ssh2_close(&ssh, "sftp_get: done");
-    free(buffer);
     return status == CLI_EXIT_OK && failed ? CLI_EXIT_FAILURE : status;
 }
 
@@ -182,12 +172,38 @@ static void print_usage(void)
 }
 
 /*
+ * RFC 4254 6.5: a session channel with the "sftp" subsystem.  When that
+ * fails, libssh2 1.10 forgets whether the server refused (CHANNEL_FAILURE,
+ * 5.4) or the connection broke: ask once more on a channel of our own, so
+ * that a refusal is told as OpenSSH tells it.
+ */
+static int start_sftp(struct ssh2_session *ssh, LIBSSH2_SFTP **sftp)
+{
+    *sftp = libssh2_sftp_init(ssh->session);
+    if (*sftp != NULL) {
+        return CLI_EXIT_OK;
+    }
+    LIBSSH2_CHANNEL *channel = libssh2_channel_open_session(ssh->session);
+    if (channel == NULL) {
+        return ssh2_fail(ssh->session, "starting SFTP");
+    }
+    int status = CLI_EXIT_FAILURE;
+    if (libssh2_channel_subsystem(channel, "sftp") != 0) {
+        /* The refused request was on our first channel, number 0. */
+        status = ssh2_request_fail(ssh, "subsystem", 0);
+    } else {
+        warnx("starting SFTP: failed");
+    }
+    libssh2_channel_free(channel);
+    return status;
+}
+
+/*
  * PATH into ./basename: open it remotely, write the partial file, rename.
  * CLI_EXIT_FAILURE for this file only; other statuses end the session.
  */
 static int download(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp,
-                    const struct get_options *own, const char *path,
-                    char *buffer)
+                    const struct get_options *own, const char *path)
 {
     const char *name = local_name(path);
     if (name == NULL) {
@@ -205,7 +221,7 @@ static int download(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp,
     }
     int status = partial_open(&t, name, own->resume);
     if (status == CLI_EXIT_OK) {
-        status = fetch(&t, own, buffer);
+        status = fetch(&t, own);
     }
     if (status == CLI_EXIT_OK) {
         status = partial_keep(&t, name, own->preserve);
@@ -222,8 +238,7 @@ static int download(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp,
 }
 
 /* The bytes, over one connection or (--streams, a large file) several. */
-static int fetch(struct transfer *t, const struct get_options *own,
-                 char *buffer)
+static int fetch(struct transfer *t, const struct get_options *own)
 {
     uint64_t size =
         t->attrs.flags & LIBSSH2_SFTP_ATTR_SIZE ? t->attrs.filesize : 0;
@@ -231,7 +246,7 @@ static int fetch(struct transfer *t, const struct get_options *own,
         return copy_streams(t, own->login, own->stall_s * 1000,
                             (int)own->streams);
     }
-    return copy_remote(t, buffer, BUFFER_SIZE);
+    return copy_remote(t, BUFFER_SIZE);
 }
 
 /* PATH's last component, never "", "." or "..": or NULL. */

@@ -6,6 +6,7 @@ import collections
 import hashlib
 import os
 import re
+import resource
 import signal
 import socket
 import subprocess
@@ -165,6 +166,27 @@ def test_sftp_get_unreadable_path_is_one_line(client, remote_files,
                         str(remote_files), cwd=tmp_path)
     assert result.returncode == 1
     assert error(result) == f"sftp_get: cannot read {remote_files}: failure\n"
+    assert os.listdir(tmp_path) == []
+
+
+def file_size_limit(limit):
+    """For preexec_fn: files at most LIMIT bytes; going beyond makes
+    write(2) fail with EFBIG (SIGXFSZ ignored), as a full disk would."""
+    def limit_files():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+    return limit_files
+
+
+def test_sftp_get_failed_write_is_one_line_and_no_file(client, remote_files,
+                                                       tmp_path):
+    # The writes happen on the writer thread: its failure stops the reads.
+    args = client.args("sftp_get", "127.0.0.1", client.server.user,
+                       str(remote_files / "big.bin"))
+    result = run_in(args, tmp_path, preexec_fn=file_size_limit(1 << 20))
+    assert result.returncode == 1
+    assert error(result) == (
+        "sftp_get: writing .big.bin.part: File too large\n")
     assert os.listdir(tmp_path) == []
 
 

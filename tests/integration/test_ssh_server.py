@@ -165,20 +165,27 @@ def test_subsystem_and_forwarding_are_refused_cleanly(make_ssh_server, mode):
                  stdin=subprocess.DEVNULL)
     assert result.returncode == 255
     assert b"stdio forwarding failed" in result.stderr
-    # Our own SFTP client says so in one line.
-    result = run([program("sftp_get"), "-p", str(server.port), "-i",
-                  str(server.client_key), "--known-hosts",
-                  str(server.known_hosts), "127.0.0.1", "alice", "/x"],
-                 stdin=subprocess.DEVNULL)
-    assert result.returncode == 1
-    assert result.stderr == (b"sftp_get: starting SFTP: Unable to request "
-                             b"SFTP subsystem\n")
     # The server still serves.
     if mode == "echo":
         assert echo_session(server, b"ok").stdout == b"echo: 'ok'\r\n"
     else:
         result = run(server.ssh_args("echo", "ok"), stdin=subprocess.DEVNULL)
         assert result.stdout == b"ok\n"
+    stop_cleanly(server)
+
+
+def test_sftp_get_says_the_subsystem_was_refused_as_openssh_does(
+        make_ssh_server):
+    server = make_ssh_server("--mode", "echo")
+    result = run([program("sftp_get"), "-p", str(server.port), "-i",
+                  str(server.client_key), "--known-hosts",
+                  str(server.known_hosts), "127.0.0.1", "alice", "/x"],
+                 stdin=subprocess.DEVNULL)
+    assert result.returncode == 1
+    assert result.stderr == (b"sftp_get: subsystem request failed on "
+                             b"channel 0: the server refused it\n")
+    # ssh_server goes on serving after a refusal.
+    assert echo_session(server, b"ok").stdout == b"echo: 'ok'\r\n"
     stop_cleanly(server)
 
 
