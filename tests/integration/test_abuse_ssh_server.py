@@ -283,10 +283,12 @@ def timed_password(transport, password):
 def test_slow_password_checks_do_not_hold_up_other_logins(make_ssh_server):
     """Six wrong passwords at once against a hash that takes most of a
     second to check: while they are checked, a key login is served as
-    usual.  With crypt(3) in the event loop it waited for all six."""
+    usual.  With crypt(3) in the event loop it waited for all six.  Six
+    addresses, so that no failure's delay holds the others' answers."""
     server = make_ssh_server("--mode", "echo", users={"alice": "secret"},
                              hash_rounds=2000000)
-    guessers = [password_transport(server, "127.0.0.3") for _ in range(6)]
+    guessers = [password_transport(server, f"127.0.0.{10 + i}")
+                for i in range(6)]
     answers = []
     threads = [threading.Thread(
         target=lambda t=t: answers.append(timed_password(t, "guess")),
