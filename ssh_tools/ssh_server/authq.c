@@ -87,18 +87,19 @@ static const char *take_one(struct client *client, ssh_message request)
     const struct auth_rules *rules = &client->server->rules;
     const char *user = ssh_message_auth_user(request);
     int method = ssh_message_subtype(request);
+    int is_auth = ssh_message_type(request) == SSH_REQUEST_AUTH && user != NULL;
 
     peer_touch(&client->peer);
-    if (ssh_message_type(request) != SSH_REQUEST_AUTH || user == NULL) {
-        /* Anything else before login is refused (RFC 4252 6). */
-        ssh_message_reply_default(request);
-    } else if (method == SSH_AUTH_METHOD_NONE) {
-        reply(request, auth_none(rules, &client->login, &client->peer, user));
-    } else if (method == SSH_AUTH_METHOD_PUBLICKEY) {
-        answer_pubkey(client, request, user);
-    } else if (method == SSH_AUTH_METHOD_PASSWORD && rules->users != NULL) {
+    if (is_auth && method == SSH_AUTH_METHOD_PASSWORD && rules->users != NULL) {
         return hold_password(client, request, user);
+    }
+    if (is_auth && method == SSH_AUTH_METHOD_NONE) {
+        reply(request, auth_none(rules, &client->login, &client->peer, user));
+    } else if (is_auth && method == SSH_AUTH_METHOD_PUBLICKEY) {
+        answer_pubkey(client, request, user);
     } else {
+        /* A method we do not offer fails; anything but a login request
+         * before login is refused (RFC 4252 6). */
         ssh_message_reply_default(request);
     }
     ssh_message_free(request);
