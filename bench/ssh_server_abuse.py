@@ -9,7 +9,11 @@ the same run (bench/ssh_server_abuse.py ANCHOR_BIN_DIR NEW_BIN_DIR):
   - guesses: wrong passwords per second one host gets answered (Paramiko,
     GUESSERS connections at once, a new one whenever the server hangs up);
   - window_rss: peak resident memory of the server while three clients
-    that announce a 2^31-1 window ignore ours and stop reading.
+    that announce a 2^31-1 window ignore ours and stop reading;
+  - slow_hash_login, slow_hash_guesses: the worst of LOGINS real key
+    logins, and the wrong passwords per second answered, while one host
+    guesses on GUESSERS connections against a hash of SLOW_ROUNDS rounds
+    of SHA-512 crypt (about 0.6 s a check).
 
 Output lines: `name: value unit (ratio vs anchor)`."""
 import os
@@ -31,11 +35,14 @@ from test_abuse_ssh_server import rss_kib, window_abuser  # noqa: E402
 FLOOD = int(os.environ.get("FLOOD", "1000"))
 GUESS_SECONDS = float(os.environ.get("GUESS_SECONDS", "10"))
 GUESSERS = int(os.environ.get("GUESSERS", "20"))
+SLOW_ROUNDS = int(os.environ.get("SLOW_ROUNDS", "2000000"))
+LOGINS = int(os.environ.get("LOGINS", "5"))
 
 
-def start(bin_dir, directory, *args, users=None):
+def start(bin_dir, directory, *args, users=None, hash_rounds=None):
     conftest.BIN = Path(bin_dir)
-    server = fixtures_ssh_server.SshServer(directory, args, users=users)
+    server = fixtures_ssh_server.SshServer(directory, args, users=users,
+                                           hash_rounds=hash_rounds)
     return server.start()
 
 
@@ -73,10 +80,20 @@ def flood_login(bin_dir, directory, args):
         server.stop()
 
 
-def guess_until(server, deadline, tries):
+def guess_until(server, deadline, tries, source=None):
+    """Wrong passwords until DEADLINE, from SOURCE if given."""
     import paramiko
     while time.monotonic() < deadline:
-        transport = paramiko.Transport(("127.0.0.1", server.port))
+        try:
+            if source is None:
+                transport = paramiko.Transport(("127.0.0.1", server.port))
+            else:
+                sock = socket.create_connection(("127.0.0.1", server.port),
+                                                source_address=(source, 0))
+                transport = paramiko.Transport(sock)
+        except OSError:
+            time.sleep(0.1)
+            continue
         try:
             transport.start_client(timeout=10)
             while time.monotonic() < deadline:
@@ -104,6 +121,30 @@ def guesses(bin_dir, directory):
         for thread in threads:
             thread.join(timeout=GUESS_SECONDS + 60)
         return len(tries) / GUESS_SECONDS
+    finally:
+        server.stop()
+
+
+def slow_hash(bin_dir, directory):
+    """(worst key login in s, wrong passwords answered per s) while
+    another host (127.0.0.3) guesses against a slow hash."""
+    server = start(bin_dir, directory, "--mode", "echo",
+                   users={"alice": os.urandom(9).hex()},
+                   hash_rounds=SLOW_ROUNDS)
+    tries = []
+    deadline = time.monotonic() + GUESS_SECONDS
+    threads = [threading.Thread(target=guess_until,
+                                args=(server, deadline, tries, "127.0.0.3"),
+                                daemon=True)
+               for _ in range(GUESSERS)]
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(1)
+        worst = max(login_seconds(server) for _ in range(LOGINS))
+        for thread in threads:
+            thread.join(timeout=GUESS_SECONDS + 60)
+        return worst, len(tries) / GUESS_SECONDS
     finally:
         server.stop()
 
@@ -141,7 +182,8 @@ def main():
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     anchor_bin, new_bin = sys.argv[1], sys.argv[2]
-    only = sys.argv[3:] or ["window_rss", "guesses", "flood_login"]
+    only = sys.argv[3:] or ["window_rss", "guesses", "flood_login",
+                            "slow_hash"]
     with tempfile.TemporaryDirectory() as tmp:
         def both(fn, *extra_new):
             a = fn(anchor_bin, Path(tmp) / f"a-{fn.__name__}")
@@ -156,6 +198,10 @@ def main():
             b = flood_login(new_bin, Path(tmp) / "b-flood",
                             ["--max-clients", "2000"])
             report("flood_login", a, b, "s")
+        if "slow_hash" in only:
+            a, b = both(slow_hash)
+            report("slow_hash_login", a[0], b[0], "s")
+            report("slow_hash_guesses", a[1], b[1], "per s")
 
 
 if __name__ == "__main__":

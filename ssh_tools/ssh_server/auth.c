@@ -15,7 +15,6 @@
 #include <libssh/server.h>
 
 #include "auth.h"
-#include "common/users.h"
 #include "hostkey.h"
 
 #define BLANKS " \t\r\n"
@@ -158,18 +157,15 @@ int auth_pubkey(const struct auth_rules *rules, struct login *login,
 }
 
 /*
- * "password": checked against the users file, like telnet_server's login.
- * The failures are counted for the connection to act on; the password
- * itself is never logged.
+ * "password": checked against the users file, like telnet_server's login,
+ * but on passcheck's thread (authq.c); this is its verdict, OK 1 for a
+ * right one.  The failures are counted for the connection to act on; the
+ * password itself is never logged.
  */
-int auth_password(const struct auth_rules *rules, struct login *login,
-                  const struct peer *peer, const char *user,
-                  const char *password)
+int auth_password_checked(struct login *login, const struct peer *peer,
+                          const char *user, int ok)
 {
-    if (rules->users == NULL) {
-        return SSH_AUTH_DENIED;
-    }
-    if (users_verify(rules->users, user, password) == 1) {
+    if (ok == 1) {
         logged_in(login, peer, user, "password");
         return SSH_AUTH_SUCCESS;
     }

@@ -3,7 +3,7 @@
  * auth: who may log in (RFC 4252).  The rules (allowed names, authorized
  * keys, the users file) are loaded once; each connection keeps its own
  * struct login, which these calls fill in.  Each answers one attempt with
- * SSH_AUTH_SUCCESS or SSH_AUTH_DENIED, as libssh's callbacks expect.
+ * SSH_AUTH_SUCCESS or SSH_AUTH_DENIED; authq.c sends the answer.
  */
 #ifndef SHELLWIRE_SSH_SERVER_AUTH_H
 #define SHELLWIRE_SSH_SERVER_AUTH_H
@@ -47,8 +47,8 @@ int auth_none(const struct auth_rules *rules, struct login *login,
 int auth_pubkey(const struct auth_rules *rules, struct login *login,
                 const struct peer *peer, const char *user, ssh_key key,
                 char signature_state);
-int auth_password(const struct auth_rules *rules, struct login *login,
-                  const struct peer *peer, const char *user,
-                  const char *password);
+/* The verdict on USER's password, checked elsewhere: OK 1 if right. */
+int auth_password_checked(struct login *login, const struct peer *peer,
+                          const char *user, int ok);
 
 #endif

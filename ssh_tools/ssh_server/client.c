@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * client: one connection.  start_session() hands the accepted socket to
- * libssh and begins the key exchange; set_callbacks() is where every
- * request of the session comes in, each passed on to auth.c (who logs in)
- * or channel.c (what a session does).  client_tend() does, after each
- * poll, what callbacks must not: tend channels, free closed ones, time out
- * a client that idles or never logs in, pause one after a wrong password.
+ * libssh and begins the key exchange.  Until the client is in, authq.c
+ * takes its login requests from libssh's queue (a password's answer waits
+ * for passcheck's thread); then set_callbacks() is where every request of
+ * the session comes in, passed on to channel.c (what a session does).
+ * client_tend() does, after each poll, what callbacks must not: tend the
+ * login and channels, free closed ones, time out a client that idles or
+ * never logs in, pause one whose address serves a failure's delay.
  */
 #include <err.h>
 #include <stdlib.h>
@@ -21,13 +23,8 @@
 
 static int start_session(struct client *client, int fd);
 static void set_callbacks(struct client *client);
-static int on_auth_none(ssh_session session, const char *user, void *userdata);
-static int on_auth_pubkey(ssh_session session, const char *user,
-                          struct ssh_key_struct *pubkey, char signature_state,
-                          void *userdata);
-static int on_auth_password(ssh_session session, const char *user,
-                            const char *password, void *userdata);
 static ssh_channel on_channel_open(ssh_session session, void *userdata);
+static const char *tend_login(struct client *client);
 static const char *check_time_outs(const struct client *client);
 static void pause_client(struct client *client);
 
@@ -75,7 +72,8 @@ static int start_session(struct client *client, int fd)
         peer_log(&client->peer, "%s", ssh_get_error(server->bind));
         return -1;
     }
-    set_callbacks(client);
+    /* The methods named in every failure reply. */
+    ssh_set_auth_methods(client->session, auth_methods(&server->rules));
     client->trace =
         trace_start(server->trace_log, client->session, fd, client->peer.name);
     ssh_set_blocking(client->session, 0);
@@ -92,59 +90,14 @@ static int start_session(struct client *client, int fd)
     return 0;
 }
 
-/* Every request of the session arrives through these callbacks. */
+/* Once the client is in, every request of its session arrives through
+ * these callbacks: libssh answers the ones we do not set itself. */
 static void set_callbacks(struct client *client)
 {
     client->server_cb.userdata = client;
-    client->server_cb.auth_none_function = on_auth_none;
-    client->server_cb.auth_pubkey_function = on_auth_pubkey;
-    client->server_cb.auth_password_function = on_auth_password;
     client->server_cb.channel_open_request_session_function = on_channel_open;
     ssh_callbacks_init(&client->server_cb);
     ssh_set_server_callbacks(client->session, &client->server_cb);
-    /* The methods named in every failure reply. */
-    ssh_set_auth_methods(client->session, auth_methods(&client->server->rules));
-}
-
-static int on_auth_none(ssh_session session, const char *user, void *userdata)
-{
-    struct client *client = userdata;
-    (void)session;
-    peer_touch(&client->peer);
-    return auth_none(&client->server->rules, &client->login, &client->peer,
-                     user);
-}
-
-static int on_auth_pubkey(ssh_session session, const char *user,
-                          struct ssh_key_struct *pubkey, char signature_state,
-                          void *userdata)
-{
-    struct client *client = userdata;
-    (void)session;
-    peer_touch(&client->peer);
-    return auth_pubkey(&client->server->rules, &client->login, &client->peer,
-                       user, pubkey, signature_state);
-}
-
-/* A wrong password pauses this client (its session is not read) for the
- * gate's delay, which grows with each failure from its address; the third
- * drops it. */
-static int on_auth_password(ssh_session session, const char *user,
-                            const char *password, void *userdata)
-{
-    struct client *client = userdata;
-    (void)session;
-    peer_touch(&client->peer);
-    int answer = auth_password(&client->server->rules, &client->login,
-                               &client->peer, user, password);
-    const struct sockaddr *from = (const struct sockaddr *)&client->addr;
-    if (answer != SSH_AUTH_SUCCESS) {
-        client->pause_ms = gate_failure_delay_ms(client->server->gate, from);
-        if (client->login.password_failures >= MAX_PASSWORD_FAILURES) {
-            client->drop = "three wrong passwords";
-        }
-    }
-    return answer;
 }
 
 /* RFC 4254 6.1: a session channel, for a client that has logged in. */
@@ -172,17 +125,15 @@ static ssh_channel on_channel_open(ssh_session session, void *userdata)
 const char *client_tend(struct client *client)
 {
     trace_poll(client->trace);
-    if (client->gated && client->login.authenticated) {
-        gate_release(client->server->gate,
-                     (const struct sockaddr *)&client->addr);
-        client->gated = 0;
+    const char *why = tend_login(client);
+    if (why != NULL) {
+        return why;
     }
     if (ssh_get_status(client->session) & (SSH_CLOSED | SSH_CLOSED_ERROR)) {
         return client->login.authenticated ? "disconnected"
                                            : "disconnected, not logged in";
     }
-    const char *why =
-        client->drop != NULL ? client->drop : check_time_outs(client);
+    why = client->drop != NULL ? client->drop : check_time_outs(client);
     if (why != NULL) {
         return why;
     }
@@ -207,6 +158,25 @@ const char *client_tend(struct client *client)
     return NULL;
 }
 
+/* Requests until the client is in; then the gate lets its address go and
+ * the callbacks take over. */
+static const char *tend_login(struct client *client)
+{
+    if (!client->login.authenticated) {
+        const char *why = authq_tend(client);
+        if (why != NULL || !client->login.authenticated) {
+            return why;
+        }
+    }
+    if (client->gated) {
+        gate_release(client->server->gate,
+                     (const struct sockaddr *)&client->addr);
+        client->gated = 0;
+        set_callbacks(client);
+    }
+    return NULL;
+}
+
 /* --idle-timeout, and sshd's LoginGraceTime: a slot is not for sitting in
  * unknown. */
 static const char *check_time_outs(const struct client *client)
@@ -225,13 +195,16 @@ static const char *check_time_outs(const struct client *client)
 }
 
 /*
- * After a wrong password the client's session leaves the event for the
- * gate's delay, so its next try is read only then: a guesser waits longer
- * and longer, served or not, while everyone else is still served.
+ * A client whose address still serves a failure's delay leaves the event
+ * until it has passed, so its first request is read only then: a guesser
+ * that hangs up and calls again waits, while everyone else is served.
  */
 static void pause_client(struct client *client)
 {
     ssh_event event = client->server->event;
+    if (client->held.request != NULL) {
+        return; /* out of the event already, until authq answers */
+    }
     if (client->pause_ms > 0 && client->in_event) {
         ssh_event_remove_session(event, client->session);
         client->in_event = 0;
@@ -249,8 +222,8 @@ static void pause_client(struct client *client)
 
 long long client_wait_ms(const struct client *client)
 {
-    long long left = -1;
-    if (client->pause_ms > 0) {
+    long long left = authq_wait_ms(client);
+    if (client->pause_ms > 0 && left < 0) {
         left =
             client->in_event ? 0 : monoclock_left_ms(client->paused_until_ms);
     }
@@ -276,6 +249,7 @@ void client_free(struct client *client, const char *why)
     for (size_t i = 0; i < MAX_CHANNELS; i++) {
         channel_release(client->channels[i]);
     }
+    authq_release(&client->held);
     if (client->session != NULL) {
         ssh_disconnect(client->session);
         ssh_free(client->session);

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * client: one connection, from accept to goodbye.  It hands the socket to
- * libssh, sets the session's callbacks (the one place where every request
- * of a session arrives) and passes each to auth.c or channel.c; after
- * each poll the loop asks it to tend its channels and time-outs.
+ * libssh; until the client is in, authq.c takes its login requests, then
+ * the session's callbacks pass each request to channel.c; after each poll
+ * the loop asks it to tend its login, channels and time-outs.
  */
 #ifndef SHELLWIRE_SSH_SERVER_CLIENT_H
 #define SHELLWIRE_SSH_SERVER_CLIENT_H
@@ -14,6 +14,7 @@
 #include <libssh/libssh.h>
 
 #include "auth.h"
+#include "authq.h"
 #include "channel.h"
 #include "peer.h"
 #include "server.h"
@@ -24,6 +25,7 @@
 
 struct client {
     struct server *server; /* read only: settings, bind, event, rules */
+    unsigned long id;      /* its name for passcheck */
     ssh_session session;
     /* libssh keeps a pointer to this as long as the session lives. */
     struct ssh_server_callbacks_struct server_cb;
@@ -32,8 +34,9 @@ struct client {
     struct sockaddr_storage addr; /* the peer's, for the gate */
     int gated;                    /* counted by the gate as not logged in */
     struct login login;
-    int in_event;       /* the session is in the server's ssh_event */
-    long long pause_ms; /* > 0: leave the event for this long */
+    struct held_password held; /* a password awaiting its answer */
+    int in_event;              /* the session is in the server's ssh_event */
+    long long pause_ms;        /* > 0: leave the event for this long */
     long long connected_ms;
     long long paused_until_ms;
     const char *drop;    /* why to disconnect at the next turn, or NULL */

@@ -21,6 +21,7 @@
 
 #include "client.h"
 #include "common/net.h"
+#include "common/passcheck.h"
 #include "server.h"
 
 #define POLL_INTERVAL_MS 1000
@@ -30,6 +31,8 @@ static volatile sig_atomic_t stop_signal;
 
 static void on_stop_signal(int signo);
 static int on_listen_ready(socket_t fd, int revents, void *userdata);
+static int on_answers_ready(socket_t fd, int revents, void *userdata);
+static void collect_answers(struct server *server);
 static void accept_clients(struct server *server);
 static int admit(struct server *server, int fd,
                  const struct sockaddr_storage *addr);
@@ -54,8 +57,12 @@ int server_catch_signals(void)
 int server_run(struct server *server)
 {
     size_t slots = (size_t)server->cfg.max_clients;
+    int answers = server->passcheck ? passcheck_fd(server->passcheck) : -1;
     if (ssh_event_add_fd(server->event, server->listen_fd, POLLIN,
-                         on_listen_ready, server) != SSH_OK) {
+                         on_listen_ready, server) != SSH_OK ||
+        (answers >= 0 &&
+         ssh_event_add_fd(server->event, answers, POLLIN, on_answers_ready,
+                          server) != SSH_OK)) {
         warnx("ssh_event_add_fd failed");
         return -1;
     }
@@ -63,6 +70,9 @@ int server_run(struct server *server)
         /* Errors here are one client's (a reset socket); client_tend below
          * finds that session closed. */
         ssh_event_dopoll(server->event, poll_timeout_ms(server));
+        if (server->answers_ready) {
+            collect_answers(server);
+        }
         if (server->accept_ready) {
             accept_clients(server);
         }
@@ -82,6 +92,9 @@ int server_run(struct server *server)
         }
     }
     ssh_event_remove_fd(server->event, server->listen_fd);
+    if (answers >= 0) {
+        ssh_event_remove_fd(server->event, answers);
+    }
     return 0;
 }
 
@@ -97,6 +110,31 @@ static int on_listen_ready(socket_t fd, int revents, void *userdata)
     (void)fd, (void)revents;
     server->accept_ready = 1;
     return 0;
+}
+
+/* Passcheck has verdicts: noted, collected after the poll as accepts. */
+static int on_answers_ready(socket_t fd, int revents, void *userdata)
+{
+    struct server *server = userdata;
+    (void)fd, (void)revents;
+    server->answers_ready = 1;
+    return 0;
+}
+
+/* Each verdict to its client, if that is still here. */
+static void collect_answers(struct server *server)
+{
+    unsigned long id;
+    int ok;
+    server->answers_ready = 0;
+    while (passcheck_result(server->passcheck, &id, &ok) == 1) {
+        for (size_t slot = 0; slot < (size_t)server->cfg.max_clients; slot++) {
+            struct client *client = server->clients[slot];
+            if (client != NULL && client->id == id) {
+                authq_checked(client, ok);
+            }
+        }
+    }
 }
 
 static void accept_clients(struct server *server)
@@ -159,6 +197,7 @@ static void add_client(struct server *server, int fd,
     while (server->clients[slot] != NULL) {
         slot++;
     }
+    client->id = ++server->clients_accepted;
     server->clients[slot] = client;
     server->client_count++;
 }

@@ -28,6 +28,7 @@
 #include "auth.h"
 #include "common/cli.h"
 #include "common/net.h"
+#include "common/passcheck.h"
 #include "common/users.h"
 #include "hostkey.h"
 #include "server.h"
@@ -86,6 +87,7 @@ out:
     if (server.listen_fd >= 0) {
         close(server.listen_fd);
     }
+    passcheck_stop(server.passcheck); /* before the users it reads */
     gate_free(server.gate);
     trace_log_close(server.trace_log);
     auth_free_keys(&server.rules);
@@ -192,6 +194,11 @@ static int load_rules(struct server *server)
     if (cfg->users_path != NULL) {
         server->rules.users = users_load(cfg->users_path);
         if (server->rules.users == NULL) {
+            return -1;
+        }
+        /* Passwords are checked on its thread, off the event loop. */
+        server->passcheck = passcheck_start(server->rules.users);
+        if (server->passcheck == NULL) {
             return -1;
         }
     }

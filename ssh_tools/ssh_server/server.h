@@ -3,7 +3,7 @@
  * server: what main.c, options.c and loop.c share: the command line and
  * the server's handles.  main.c tells the story (options, host key,
  * listen, run); loop.c holds the event loop and the client table;
- * client.c is one connection, auth.c who may log in, channel.c and
+ * client.c is one connection, authq.c and auth.c who may log in, channel.c and
  * modes.c what a session does; peer.c names the other end in the log.
  */
 #ifndef SHELLWIRE_SSH_SERVER_SERVER_H
@@ -43,8 +43,11 @@ struct client;
 
 struct server {
     struct config cfg;
-    struct auth_rules rules; /* keys and users, loaded at start-up */
-    struct gate *gate;       /* who may start a login, how fast */
+    struct auth_rules rules;        /* keys and users, loaded at start-up */
+    struct gate *gate;              /* who may start a login, how fast */
+    struct passcheck *passcheck;    /* crypt(3) off the loop, with --users */
+    int answers_ready;              /* passcheck has verdicts to collect */
+    unsigned long clients_accepted; /* each client's passcheck id */
     ssh_bind bind;
     ssh_event event;
     int listen_fd;

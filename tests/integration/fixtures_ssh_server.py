@@ -25,7 +25,8 @@ FINGERPRINT = re.compile(rb"^host key \S+: (\S+) (SHA256:\S+)")
 class SshServer:
     """One ssh_server process in DIRECTORY, started with ARGS."""
 
-    def __init__(self, directory, args=(), authorized=True, users=None):
+    def __init__(self, directory, args=(), authorized=True, users=None,
+                 hash_rounds=None):
         self.dir = Path(directory)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.host = "127.0.0.1"
@@ -43,7 +44,7 @@ class SshServer:
         if users:
             self.users = self.dir / "users"
             self.users.write_text("".join(
-                f"{name}:{crypt_hash(password)}\n"
+                f"{name}:{crypt_hash(password, hash_rounds)}\n"
                 for name, password in users.items()))
             self.args += ["--users", str(self.users)]
         self.proc = None
@@ -155,23 +156,26 @@ class SshServer:
         return status
 
 
-def crypt_hash(password):
-    """A SHA-512 crypt(3) hash, as a users file holds it."""
+def crypt_hash(password, rounds=None):
+    """A SHA-512 crypt(3) hash, as a users file holds it; ROUNDS makes it
+    as slow as asked (2000000: most of a second a check)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         import crypt
-    return crypt.crypt(password, crypt.mksalt(crypt.METHOD_SHA512))
+    return crypt.crypt(password, crypt.mksalt(crypt.METHOD_SHA512,
+                                              rounds=rounds))
 
 
 @pytest.fixture
 def make_ssh_server(tmp_path_factory):
     """A factory: make_ssh_server("--allow-user", "bob", ...) -> started;
-    users={"alice": "password"} writes a users file for --users."""
+    users={"alice": "password"} writes a users file for --users, hashed
+    with HASH_ROUNDS rounds if given."""
     servers = []
 
-    def make(*args, authorized=True, users=None):
+    def make(*args, authorized=True, users=None, hash_rounds=None):
         server = SshServer(tmp_path_factory.mktemp("ssh_server"), args,
-                           authorized, users).start()
+                           authorized, users, hash_rounds).start()
         servers.append(server)
         return server
     yield make

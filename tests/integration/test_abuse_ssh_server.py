@@ -254,3 +254,76 @@ def test_a_password_guesser_slows_down_and_others_are_served(
         guesser.join(timeout=40)
     assert "guess" not in server.log_text()
     stop_cleanly(server)
+
+
+def password_transport(server, source):
+    """A paramiko transport from SOURCE, its key exchange done."""
+    paramiko = pytest.importorskip("paramiko")
+    sock = socket.socket()
+    sock.bind((source, 0))
+    sock.connect(("127.0.0.1", server.port))
+    transport = paramiko.Transport(sock)
+    transport.start_client(timeout=20)
+    return transport
+
+
+def timed_password(transport, password):
+    """Seconds until PASSWORD for alice is answered, and whether it was
+    taken."""
+    paramiko = pytest.importorskip("paramiko")
+    start = time.monotonic()
+    try:
+        transport.auth_password("alice", password, fallback=False)
+        taken = True
+    except paramiko.AuthenticationException:
+        taken = False
+    return time.monotonic() - start, taken
+
+
+def test_slow_password_checks_do_not_hold_up_other_logins(make_ssh_server):
+    """Six wrong passwords at once against a hash that takes most of a
+    second to check: while they are checked, a key login is served as
+    usual.  With crypt(3) in the event loop it waited for all six.  Six
+    addresses, so that no failure's delay holds the others' answers."""
+    server = make_ssh_server("--mode", "echo", users={"alice": "secret"},
+                             hash_rounds=2000000)
+    guessers = [password_transport(server, f"127.0.0.{10 + i}")
+                for i in range(6)]
+    answers = []
+    threads = [threading.Thread(
+        target=lambda t=t: answers.append(timed_password(t, "guess")),
+        daemon=True) for t in guessers]
+    try:
+        for thread in threads:
+            thread.start()
+        time.sleep(0.2)  # the six are being checked, one after another
+        assert timed_login(server) < 1.5
+        for thread in threads:
+            thread.join(timeout=60)
+        # All six were wrong, and each was checked: none came back early.
+        assert len(answers) == 6 and not any(t for _, t in answers), answers
+        assert min(s for s, _ in answers) >= 0.3, answers
+    finally:
+        for transport in guessers:
+            transport.close()
+    stop_cleanly(server)
+
+
+def test_right_and_wrong_passwords_are_answered_alike(make_ssh_server):
+    """Both answers leave 300 ms (the gate's floor) after the attempt, so
+    their time tells a guesser nothing; from two addresses, so that the
+    wrong one's delay does not hold the right one."""
+    server = make_ssh_server("--mode", "echo", users={"alice": "secret"})
+    wrong = password_transport(server, "127.0.0.4")
+    right = password_transport(server, "127.0.0.5")
+    try:
+        wrong_s, wrong_taken = timed_password(wrong, "guess")
+        right_s, right_taken = timed_password(right, "secret")
+    finally:
+        wrong.close()
+        right.close()
+    assert (wrong_taken, right_taken) == (False, True)
+    assert 0.3 <= wrong_s < 1.0 and 0.3 <= right_s < 1.0, (wrong_s, right_s)
+    assert abs(wrong_s - right_s) < 0.25, (wrong_s, right_s)
+    server.wait_for_log("alice logged in (password)")
+    stop_cleanly(server)
