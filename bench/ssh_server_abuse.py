@@ -16,6 +16,7 @@ the same run (bench/ssh_server_abuse.py ANCHOR_BIN_DIR NEW_BIN_DIR):
     of SHA-512 crypt (about 0.6 s a check).
 
 Output lines: `name: value unit (ratio vs anchor)`."""
+import logging
 import os
 import re
 import socket
@@ -32,6 +33,8 @@ import conftest  # noqa: E402
 import fixtures_ssh_server  # noqa: E402  (the tests' own server recipe)
 from test_abuse_ssh_server import rss_kib, window_abuser  # noqa: E402
 
+# Refused guessers are the point: Paramiko's tracebacks about them are not.
+logging.getLogger("paramiko").setLevel(logging.CRITICAL)
 FLOOD = int(os.environ.get("FLOOD", "1000"))
 GUESS_SECONDS = float(os.environ.get("GUESS_SECONDS", "10"))
 GUESSERS = int(os.environ.get("GUESSERS", "20"))
