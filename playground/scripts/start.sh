@@ -73,15 +73,16 @@ wait_for_port() {
 
 # The client key all hosts share.  The first host to start makes it; the
 # rename of a whole directory is atomic, so two hosts never mix halves.
+# Each host works in a folder of its own (mktemp): every container's shell
+# may have the same pid, so a name made of $$ is shared between hosts.
 make_client_key() {
     install -d -m 755 "$LAB_KEYS" "$LAB_KEYS/known_hosts.d" \
         "$LAB_KEYS/ready"
     [ -f "$LAB_KEYS/client/id_ed25519.pub" ] && return 0
-    new=$LAB_KEYS/client.new.$$
-    rm -rf "$new"
-    mkdir -m 755 "$new"
+    new=$(mktemp -d "$LAB_KEYS/client.new.XXXXXX")
+    chmod 755 "$new"
     ssh-keygen -q -t ed25519 -N "" -C "shellwire playground" \
-        -f "$new/id_ed25519"
+        -f "$new/id_ed25519" </dev/null
     mv -T "$new" "$LAB_KEYS/client" 2>/dev/null || rm -rf "$new"
 }
 
