@@ -7,6 +7,7 @@ import re
 import shutil
 import struct
 import subprocess
+import tempfile
 import time
 import zlib
 from pathlib import Path
@@ -65,11 +66,13 @@ def check_picture(svg_path):
     result = run(["xmllint", "--noout", str(svg_path)])
     assert result.returncode == 0, result.stderr
     width, height = map(int, SVG_SIZE.search(text).groups())
-    png = Path(str(svg_path) + ".png")
-    result = run(["rsvg-convert", "-z", str(ZOOM), "-o", str(png),
-                  str(svg_path)])
-    assert result.returncode == 0, result.stderr
-    w, h, rows = png_pixels(png.read_bytes())
+    # The rendering goes to a scratch folder, never beside a committed SVG.
+    with tempfile.TemporaryDirectory() as scratch:
+        png = Path(scratch) / "picture.png"
+        result = run(["rsvg-convert", "-z", str(ZOOM), "-o", str(png),
+                      str(svg_path)])
+        assert result.returncode == 0, result.stderr
+        w, h, rows = png_pixels(png.read_bytes())
     assert abs(w - width * ZOOM) <= 1 and abs(h - height * ZOOM) <= 1
     inked = [(x, y) for y, row in enumerate(rows) for x in range(w)
              if row[4 * x:4 * x + 3] != b"\xff\xff\xff"]
