@@ -50,6 +50,20 @@ def free_port():
         return s.getsockname()[1]
 
 
+def listening(host, port):
+    """Whether something accepts on HOST:PORT.  A connect to a closed port
+    in the ephemeral range can, rarely, pick that very port as its source
+    and connect to itself (TCP simultaneous open): that is no listener."""
+    for _ in range(3):
+        try:
+            with socket.create_connection((host, port), timeout=10) as sock:
+                if sock.getsockname() != sock.getpeername():
+                    return True
+        except ConnectionRefusedError:
+            return False
+    return False
+
+
 def wait_for_port(port, proc=None, timeout=10.0, host="127.0.0.1"):
     """Wait until something accepts on PORT; fail if PROC dies first."""
     deadline = time.monotonic() + timeout
