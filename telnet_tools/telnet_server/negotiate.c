@@ -6,9 +6,10 @@
  * lessons/captures/): DO TTYPE, DO TSPEED, DO XDISPLOC, DO NEW-ENVIRON;
  * once those are answered, SB TTYPE SEND, WILL SGA, DO ECHO, DO NAWS, WILL
  * STATUS, DO LFLOW; then, when the client will not echo, WILL SGA again
- * and WILL ECHO: character at a time, we echo.  libtelnet keeps RFC 1143's state for each option, so a refusal
- * is never answered with a new offer.  What we learn goes to the owner's
- * callbacks (negotiate.h); this file knows no login, console or child.
+ * and WILL ECHO: character at a time, we echo.  libtelnet keeps RFC 1143's
+ * state for each option, so a refusal is never answered with a new offer.  What
+ * we learn goes to the owner's callbacks (negotiate.h); this file knows no
+ * login, console or child.
  */
 #include <ctype.h>
 #include <err.h>
