@@ -22,7 +22,7 @@
 /* SHA-256 crypt of "pw" with 1000 rounds: cheap enough to fuzz logins. */
 #define CHEAP_HASH                                                             \
     "$5$rounds=1000$fuzzsalt$mHgO0SkrCLgPfQN0WzvafcDYfx8VQqxcrLH3/VCZqKC"
-#define INPUT_MAX (64 * 1024)
+#define INPUT_MAX ((size_t)64 * 1024)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
