@@ -52,6 +52,18 @@ exit 1
 """
 
 
+
+# What telnet_codes prints about inetutils telnetd's options, in order.
+INETUTILS_REFUSALS = [
+    "Do not 37 (AUTHENTICATION)", "Do not 38 (ENCRYPT)",
+    "Will not 32 (TSPEED)", "Will not 35 (XDISPLOC)",
+    "Will not 39 (NEW-ENVIRON)", "Will not 36 (OLD-ENVIRON)",
+    'Sending terminal type "mypython"', 'Sending terminal type "mypython"',
+    "Do not 3 (SGA)", "Will not 1 (ECHO)", "Will not 34 (LINEMODE)",
+    "Will not 31 (NAWS)", "Do not 5 (STATUS)", "Will not 33 (LFLOW)",
+    "Do not 1 (ECHO)", "Will not 6 (TM)", "Will not 0 (BINARY)",
+    "Do not 3 (SGA)", "Do not 1 (ECHO)"]
+
 class Telnetd:
     """inetutils telnetd on 127.0.0.1:PORT with a test login, in DIRECTORY."""
 

@@ -14,23 +14,15 @@ import pexpect
 import pytest
 
 from conftest import program, program_env, run
+from fixtures_telnetd import INETUTILS_REFUSALS
 
 COMMAND = "exec echo interop ok"
 FAILED_LOGIN = b"Username and password failed - giving up\n"
 
 # What telnet_codes prints about each server's options, in order.
-INETUTILS_LINES = [
-    "Do not 37 (AUTHENTICATION)", "Do not 38 (ENCRYPT)",
-    "Will not 32 (TSPEED)", "Will not 35 (XDISPLOC)",
-    "Will not 39 (NEW-ENVIRON)", "Will not 36 (OLD-ENVIRON)",
-    'Sending terminal type "mypython"', 'Sending terminal type "mypython"',
-    "Do not 3 (SGA)", "Will not 1 (ECHO)", "Will not 34 (LINEMODE)",
-    "Will not 31 (NAWS)", "Do not 5 (STATUS)", "Will not 33 (LFLOW)",
-    "Do not 1 (ECHO)", "Will not 6 (TM)", "Will not 0 (BINARY)",
-    "Do not 3 (SGA)", "Do not 1 (ECHO)"]
 BUSYBOX_LINES = ["Will not 1 (ECHO)", "Will not 31 (NAWS)",
                  "Do not 1 (ECHO)", "Do not 3 (SGA)"]
-PEERS = {"inetutils": ("telnetd", INETUTILS_LINES, "mypython"),
+PEERS = {"inetutils": ("telnetd", INETUTILS_REFUSALS, "mypython"),
          "busybox": ("busybox_telnetd", BUSYBOX_LINES, "busybox-env")}
 
 

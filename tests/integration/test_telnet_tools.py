@@ -18,6 +18,7 @@ import pexpect
 import pytest
 
 from conftest import free_port, program, program_env, run
+from fixtures_telnetd import INETUTILS_REFUSALS as REFUSALS
 
 IAC, SB, SE = 255, 250, 240
 COMMANDS = {251: "WILL", 252: "WONT", 253: "DO", 254: "DONT"}
@@ -98,18 +99,6 @@ def test_password_is_asked_on_the_terminal(telnetd):
 
 
 # --- telnet_codes ---------------------------------------------------------
-
-# What telnet_codes prints about inetutils telnetd's options, in order.
-REFUSALS = [
-    "Do not 37 (AUTHENTICATION)", "Do not 38 (ENCRYPT)",
-    "Will not 32 (TSPEED)", "Will not 35 (XDISPLOC)",
-    "Will not 39 (NEW-ENVIRON)", "Will not 36 (OLD-ENVIRON)",
-    'Sending terminal type "mypython"', 'Sending terminal type "mypython"',
-    "Do not 3 (SGA)", "Will not 1 (ECHO)", "Will not 34 (LINEMODE)",
-    "Will not 31 (NAWS)", "Do not 5 (STATUS)", "Will not 33 (LFLOW)",
-    "Do not 1 (ECHO)", "Will not 6 (TM)", "Will not 0 (BINARY)",
-    "Do not 3 (SGA)", "Do not 1 (ECHO)"]
-
 
 def test_codes_refuses_all_but_the_terminal_type(telnetd):
     result = login("telnet_codes", telnetd)
