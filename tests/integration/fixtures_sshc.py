@@ -313,10 +313,12 @@ class ParamikoServer:
         self.password = secrets.token_urlsafe(12)
         self.known_hosts = self.dir / "known_hosts"
         script = Path(__file__).with_name("paramiko_server.py")
+        self.read_log = self.dir / "reads"
         self.proc = subprocess.Popen(
             ["/usr/bin/python3", str(script), str(self.host_key),
              f"{self.client_key}.pub", self.password, mode],
             stdout=subprocess.PIPE, stdin=subprocess.DEVNULL,
+            env={**os.environ, "SHELLWIRE_SFTP_READS": str(self.read_log)},
             start_new_session=True)
         line = self.proc.stdout.readline().decode().split()
         if line[:1] != ["PORT"]:
@@ -326,6 +328,15 @@ class ParamikoServer:
         pub = Path(f"{self.host_key}.pub").read_text().split()
         self.known_hosts.write_text(f"[127.0.0.1]:{self.port} {pub[0]} "
                                     f"{pub[1]}\n")
+
+    def reads(self):
+        """The SFTP READs served since the last call: (offset, length)."""
+        try:
+            text = self.read_log.read_text()
+        except FileNotFoundError:
+            return []
+        self.read_log.unlink()
+        return [tuple(map(int, line.split())) for line in text.splitlines()]
 
     def stop(self):
         stop_process(self.proc)

@@ -5,7 +5,8 @@
 
 Listens on 127.0.0.1 on a free port and prints "PORT n" when ready.  Key
 (one authorized public key) and password logins; "exec" runs the command
-in a subprocess; the "sftp" subsystem serves the local filesystem.  MODE
+in a subprocess; the "sftp" subsystem serves the local filesystem (and
+notes each READ's offset and length in $SHELLWIRE_SFTP_READS, if set).  MODE
 changes how an exec ends:
   plain        exit-status, then EOF and CLOSE (Paramiko's usual order);
   late-status  EOF first, the exit-status half a second later, then CLOSE;
@@ -30,6 +31,13 @@ class Handle(paramiko.SFTPHandle):
 
     def stat(self):
         return paramiko.SFTPAttributes.from_stat(os.fstat(self.readfile.fileno()))
+
+    def read(self, offset, length):
+        log = os.environ.get("SHELLWIRE_SFTP_READS")
+        if log:
+            with open(log, "a") as f:
+                f.write(f"{offset} {length}\n")
+        return super().read(offset, length)
 
 
 class LocalFiles(paramiko.SFTPServerInterface):

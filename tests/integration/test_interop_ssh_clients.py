@@ -3,6 +3,7 @@
 Paramiko server (paramiko_server.py).  What they taught: a server may send
 a command's exit-status after its EOF (RFC 4254 6.10), or exit-signal, or
 refuse a request; the clients must wait for CLOSE and say what happened."""
+import os
 import subprocess
 from pathlib import Path
 
@@ -111,6 +112,28 @@ def test_sftp_get_from_paramiko(paramiko_server, tmp_path):
     result = run_client(server, "sftp_get", str(source), cwd=here)
     assert result.returncode == 0, err(result)
     assert (here / "remote.bin").read_bytes() == source.read_bytes()
+
+
+def test_sftp_get_asks_no_further_than_just_past_the_end(paramiko_server,
+                                                        tmp_path):
+    """libssh2 1.10 reads 8 MiB ahead whatever the file's size: for a
+    1000-byte file that was 280 READs out and 280 answers back.  sftp_get
+    asks for what is left and one READ past the end, whose end-of-file
+    answer comes in the same round trip as the last bytes.  (When the
+    last answer is short, libssh2 sends one more past the end.)"""
+    server = paramiko_server("plain")
+    here = tmp_path / "here"
+    here.mkdir()
+    for size, most in ((1000, 3), ((3 << 20) + 7, (3 << 20) // 30000 + 4)):
+        source = tmp_path / f"remote_{size}.bin"
+        source.write_bytes(os.urandom(size))
+        result = run_client(server, "sftp_get", str(source), cwd=here)
+        assert result.returncode == 0, err(result)
+        assert (here / source.name).read_bytes() == source.read_bytes()
+        reads = server.reads()
+        past_the_end = [offset for offset, _ in reads if offset >= size]
+        assert 1 <= len(past_the_end) <= 2, reads
+        assert len(reads) <= most, reads
 
 
 def test_ssh_inspect_sees_paramiko(paramiko_server):
