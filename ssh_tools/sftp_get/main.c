@@ -183,6 +183,11 @@ static int start_sftp(struct ssh2_session *ssh, LIBSSH2_SFTP **sftp)
     if (*sftp != NULL) {
         return CLI_EXIT_OK;
     }
+    if (libssh2_session_last_errno(ssh->session) == LIBSSH2_ERROR_TIMEOUT) {
+        warnx("starting SFTP: nothing received for %ld s (--stall-timeout)",
+              libssh2_session_get_timeout(ssh->session) / 1000);
+        return CLI_EXIT_TIMEOUT;
+    }
     LIBSSH2_CHANNEL *channel = libssh2_channel_open_session(ssh->session);
     if (channel == NULL) {
         return ssh2_fail(ssh->session, "starting SFTP");

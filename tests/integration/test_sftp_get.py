@@ -389,13 +389,14 @@ def test_sftp_get_gives_up_on_a_stalled_transfer(client, remote_files,
     big = remote_files / "big.bin"
     proxy = drop_proxy(client.server.port, stall_after=1 << 20)
     start = time.monotonic()
-    result = run_in(via(client, proxy.port, tmp_path, "--stall-timeout", "1",
+    # 2 s, not 1: a loaded machine may take a second to log in.
+    result = run_in(via(client, proxy.port, tmp_path, "--stall-timeout", "2",
                         "127.0.0.1", client.server.user, str(big)),
                     tmp_path, timeout=30)
     assert time.monotonic() - start < 15
     assert result.returncode == 5, error(result)
     first, second = error(result).splitlines(keepends=True)
-    assert first == (f"sftp_get: {big}: nothing received for 1 s "
+    assert first == (f"sftp_get: {big}: nothing received for 2 s "
                      "(--stall-timeout)\n")
     assert KEPT.fullmatch(second)
     assert sorted(os.listdir(tmp_path)) == [".big.bin.part", "known_hosts"]
@@ -607,7 +608,7 @@ def test_sftp_get_streams_give_up_on_a_stall(client, large_file, tmp_path):
     start = time.monotonic()
     try:
         result = run_in(via(client, proxy.port, tmp_path, "--streams", "2",
-                            "--stall-timeout", "1", "127.0.0.1",
+                            "--stall-timeout", "2", "127.0.0.1",
                             client.server.user, str(large_file)),
                         tmp_path, timeout=30)
     finally:
@@ -615,7 +616,7 @@ def test_sftp_get_streams_give_up_on_a_stall(client, large_file, tmp_path):
     assert time.monotonic() - start < 15
     assert result.returncode == 5, error(result)
     first, second = error(result).splitlines(keepends=True)
-    assert first == (f"sftp_get: {large_file}: nothing received for 1 s "
+    assert first == (f"sftp_get: {large_file}: nothing received for 2 s "
                      "(--stall-timeout)\n")
     assert re.fullmatch(r"sftp_get: the first \d+ bytes are kept in "
                         r"\.large\.bin\.part: --resume continues\n", second)
