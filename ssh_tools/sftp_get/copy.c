@@ -73,11 +73,18 @@ int copy_remote(struct transfer *t, size_t size)
  */
 static size_t ask_size(const struct transfer *t, uint64_t received, size_t size)
 {
-    if (!(t->attrs.flags & LIBSSH2_SFTP_ATTR_SIZE)) {
-        return size; /* read on until the server says end of file */
+    if (!(t->attrs.flags & LIBSSH2_SFTP_ATTR_SIZE) ||
+        received > t->attrs.filesize) {
+        return size; /* unknown, or it grew: read on to the end of file */
     }
-    uint64_t left =
-        t->attrs.filesize > received ? t->attrs.filesize - received : 0;
+    uint64_t left = t->attrs.filesize - received;
+    if (left == 0) {
+        /* Only the end of file is to come, and a READ is out for it: a
+         * larger ask would send more READs past the end (libssh2 counts
+         * the bytes a short answer did not bring as still out), and the
+         * server's replies to them hold up its reply to our CLOSE. */
+        return 1;
+    }
     uint64_t quarter =
         (left + ONE_READ + READ_AHEAD_FACTOR - 1) / READ_AHEAD_FACTOR;
     return quarter < size ? (size_t)quarter : size;
