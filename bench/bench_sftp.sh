@@ -11,10 +11,12 @@
 # against the round trip (build/bench/sftp_throughput.svg, gnuplot).
 # Each figure is the best of ROUNDS runs, the tools alternating, so that
 # load from elsewhere on the machine hurts both alike.  Times include the
-# login, as a user sees them.
+# login, as a user sees them; each line also gives the transfer alone: the
+# time less the best time each tool took for a 1000-byte file (the login,
+# OPEN and CLOSE), which is what the READs in flight decide.
 #   bench/bench_sftp.sh BIN_DIR [MIB] [ROUNDS]
 set -eu
-bin=$1
+bin=$(cd "$1" && pwd) # the downloads run in another directory
 mib=${2:-512}
 rounds=${3:-2}
 streams=4
@@ -35,6 +37,9 @@ trap 'exit 1' INT TERM
 # shellcheck disable=SC2119 # no extra sshd_config lines
 start_private_sshd
 mkdir "$dir/down"
+tiny="$dir/tiny"
+head -c 1000 /dev/urandom >"$tiny"
+sha256sum <"$tiny" >"$tiny.sha256"
 
 # A delay_proxy for a round trip of RTT ms; sets proxy_port.
 start_proxy() { # RTT
@@ -71,7 +76,10 @@ timed() { # FILE COMMAND...
     shift
     rm -f "$dir/down/"* "$dir/down/".??* 2>/dev/null || true
     start=$(date +%s%N)
-    "$@" </dev/null
+    if ! "$@" </dev/null; then
+        echo "bench_sftp: $* failed" >&2
+        exit 1
+    fi
     end=$(date +%s%N)
     got=$(sha256sum <"$dir/down/$(basename "$file")")
     want=$(cat "$file.sha256")
@@ -101,25 +109,33 @@ measure() { # RTT MIB
         start_proxy "$rtt"
         port=$proxy_port
     fi
-    one="" many="" sftp=""
+    one="" many="" sftp="" one_login="" sftp_login=""
     r=0
     while [ "$r" -lt "$rounds" ]; do
         one=$(best "$one" "$(timed "$file" ours "$port" "$file")")
         sftp=$(best "$sftp" "$(timed "$file" theirs "$port" "$file")")
         many=$(best "$many" "$(timed "$file" ours "$port" "$file" \
             --streams "$streams")")
+        one_login=$(best "$one_login" "$(timed "$tiny" ours "$port" "$tiny")")
+        sftp_login=$(best "$sftp_login" \
+            "$(timed "$tiny" theirs "$port" "$tiny")")
         r=$((r + 1))
     done
     bytes=$((size * 1048576))
     a=$(mbs "$bytes" "$one") b=$(mbs "$bytes" "$many")
     c=$(mbs "$bytes" "$sftp")
+    a_alone=$(mbs "$bytes" $((one - one_login)))
+    c_alone=$(mbs "$bytes" $((sftp - sftp_login)))
     echo "$rtt $a $b $c" >>"$dir/plot.dat"
     awk -v rtt="$rtt" -v size="$size" -v a="$a" -v b="$b" -v c="$c" \
-        -v n="$streams" 'BEGIN {
+        -v n="$streams" -v aa="$a_alone" -v ca="$c_alone" \
+        -v la="$one_login" -v lc="$sftp_login" 'BEGIN {
         name = rtt == 0 ? "loopback" : rtt "ms_rtt"
         printf "sftp_get_%s_%dMiB: %d MB/s (%.2fx sftp at %d MB/s); " \
-            "--streams %d: %d MB/s (%.2fx)\n", name, size, a, a / c, c,
-            n, b, b / c
+            "--streams %d: %d MB/s (%.2fx); transfer alone: %d MB/s " \
+            "(%.2fx sftp at %d MB/s; logins %.2f s and %.2f s)\n", name,
+            size, a, a / c, c, n, b, b / c, aa, aa / ca, ca, la / 1e9,
+            lc / 1e9
     }'
 }
 
