@@ -24,6 +24,9 @@
 #include <sys/socket.h>
 
 #include <err.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* mallopt(): see keep_freed_memory() */
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +52,23 @@ struct get_options {
     const struct ssh2_options *login; /* for the streams' logins */
 };
 
+static void keep_freed_memory(void);
 static int take_own_options(int *argc, char **argv, struct get_options *own);
+/*
+ * libssh2 allocates each packet it receives and frees a round trip's
+ * worth of them at once.  glibc then gives the top of the heap back to
+ * the kernel, and the next round trip faults it in again, zeroed page by
+ * page: at 50 ms that was a third of the time (61 against 92 MB/s).  So
+ * freed memory is kept, up to 64 MiB; the peak stays what the reads in
+ * flight make it.
+ */
+static void keep_freed_memory(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+#endif
+}
+
 static void print_usage(void);
 static int start_sftp(struct ssh2_session *ssh, LIBSSH2_SFTP **sftp);
 static int download(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp,
@@ -78,6 +97,7 @@ int main(int argc, char **argv)
         return CLI_EXIT_USAGE;
     }
     partial_guard_signals();
+    keep_freed_memory();
 
     struct ssh2_session ssh;
     LIBSSH2_SFTP *sftp = NULL;
