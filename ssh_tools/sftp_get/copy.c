@@ -17,10 +17,6 @@
 #include "get.h"
 #include "ssh_tools/progress.h"
 
-/* libssh2 1.10 reads ahead four times the buffer, in READs of 30000. */
-#define READ_AHEAD_FACTOR 4
-#define ONE_READ          30000
-
 static size_t ask_size(const struct transfer *t, uint64_t received,
                        size_t size);
 
@@ -104,10 +100,7 @@ int sftp_fail(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp, const char *what,
                                           "operation unsupported"};
     int error = libssh2_session_last_errno(ssh->session);
     if (error == LIBSSH2_ERROR_TIMEOUT) {
-        /* libssh2's time-out per blocking call: our stall time-out. */
-        warnx("%s: nothing received for %ld s (--stall-timeout)", path,
-              libssh2_session_get_timeout(ssh->session) / 1000);
-        return CLI_EXIT_TIMEOUT;
+        return sftp_stalled(ssh, path);
     }
     if (error != LIBSSH2_ERROR_SFTP_PROTOCOL) {
         int status = ssh2_fail(ssh->session, path);
@@ -119,4 +112,12 @@ int sftp_fail(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp, const char *what,
           code < sizeof reasons / sizeof reasons[0] ? reasons[code]
                                                     : "refused");
     return CLI_EXIT_FAILURE;
+}
+
+int sftp_stalled(struct ssh2_session *ssh, const char *what)
+{
+    /* libssh2's time-out per blocking call: our stall time-out. */
+    warnx("%s: nothing received for %ld s (--stall-timeout)", what,
+          libssh2_session_get_timeout(ssh->session) / 1000);
+    return CLI_EXIT_TIMEOUT;
 }

@@ -17,6 +17,11 @@
 
 #include "ssh_tools/ssh2_session.h"
 
+/* libssh2 1.10 reads ahead four times the buffer libssh2_sftp_read() is
+ * given (at most 8 MiB), in READs of 30000 bytes. */
+#define READ_AHEAD_FACTOR 4
+#define ONE_READ          30000
+
 /* What the partial file of NAME is called: ".NAME.part". */
 #define PARTIAL_FORMAT ".%s.part"
 
@@ -56,7 +61,7 @@ int partial_keep(struct transfer *t, const char *name, int preserve);
  * remove it. */
 void partial_abandon(struct transfer *t, int status);
 
-/* -- copy.c (which also holds sftp_fail()) -- */
+/* -- copy.c (which also holds sftp_fail() and sftp_stalled()) -- */
 
 /* The remote file from T->offset into T->fd, SIZE bytes at most at a
  * time, with the progress on stdout.  Returns an enum cli_exit. */
@@ -98,5 +103,8 @@ int copy_streams(struct transfer *t, const struct ssh2_options *opts,
  */
 int sftp_fail(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp, const char *what,
               const char *path);
+
+/* "WHAT: nothing received for N s (--stall-timeout)": CLI_EXIT_TIMEOUT. */
+int sftp_stalled(struct ssh2_session *ssh, const char *what);
 
 #endif

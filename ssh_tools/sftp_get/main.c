@@ -54,21 +54,6 @@ struct get_options {
 
 static void keep_freed_memory(void);
 static int take_own_options(int *argc, char **argv, struct get_options *own);
-/*
- * libssh2 allocates each packet it receives and frees a round trip's
- * worth of them at once.  glibc then gives the top of the heap back to
- * the kernel, and the next round trip faults it in again, zeroed page by
- * page: at 50 ms that was a third of the time (61 against 92 MB/s).  So
- * freed memory is kept, up to 64 MiB; the peak stays what the reads in
- * flight make it.
- */
-static void keep_freed_memory(void)
-{
-#ifdef __GLIBC__
-    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
-#endif
-}
-
 static void print_usage(void);
 static int start_sftp(struct ssh2_session *ssh, LIBSSH2_SFTP **sftp);
 static int download(struct ssh2_session *ssh, LIBSSH2_SFTP *sftp,
@@ -119,6 +104,21 @@ int main(int argc, char **argv)
     }
     ssh2_close(&ssh, "sftp_get: done");
     return status == CLI_EXIT_OK && failed ? CLI_EXIT_FAILURE : status;
+}
+
+/*
+ * libssh2 allocates each packet it receives and frees a round trip's
+ * worth of them at once.  glibc then gives the top of the heap back to
+ * the kernel, and the next round trip faults it in again, zeroed page by
+ * page: at 50 ms that was a third of the time (61 against 92 MB/s).  So
+ * freed memory is kept, up to 64 MiB; the peak stays what the reads in
+ * flight make it.
+ */
+static void keep_freed_memory(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_TRIM_THRESHOLD, 64 * 1024 * 1024);
+#endif
 }
 
 /*
@@ -204,9 +204,7 @@ static int start_sftp(struct ssh2_session *ssh, LIBSSH2_SFTP **sftp)
         return CLI_EXIT_OK;
     }
     if (libssh2_session_last_errno(ssh->session) == LIBSSH2_ERROR_TIMEOUT) {
-        warnx("starting SFTP: nothing received for %ld s (--stall-timeout)",
-              libssh2_session_get_timeout(ssh->session) / 1000);
-        return CLI_EXIT_TIMEOUT;
+        return sftp_stalled(ssh, "starting SFTP");
     }
     LIBSSH2_CHANNEL *channel = libssh2_channel_open_session(ssh->session);
     if (channel == NULL) {

@@ -23,9 +23,6 @@
 
 #define CHUNK ((size_t)4 * 1024 * 1024)
 #define SLOTS 6
-/* libssh2 1.10 reads ahead four times the buffer it is given. */
-#define READ_AHEAD_FACTOR 4
-#define MIN_READ          30000
 
 /* One piece of the file: which, and whether it has arrived. */
 struct slot {
@@ -210,7 +207,7 @@ static int fetch_chunk(struct streams *s, LIBSSH2_SFTP_HANDLE *remote,
     libssh2_sftp_seek64(remote, start);
     while (got < want) {
         size_t ask = (want - got) / READ_AHEAD_FACTOR;
-        ask = ask < MIN_READ ? want - got : ask;
+        ask = ask < ONE_READ ? want - got : ask;
         ssize_t n = libssh2_sftp_read(remote, slot->data + got, ask);
         if (n <= 0) {
             return n == 0 ? CLI_EXIT_FAILURE : -1; /* shrank, or failed */
