@@ -83,8 +83,9 @@ def wait_for_bytes(part):
     return part
 
 
-def interrupted_by_kill(client, remote_files, tmp_path, drop_proxy):
-    """Start a download through a relay that stalls at 1 MiB; SIGKILL it."""
+def interrupted_by(sig, client, remote_files, tmp_path, drop_proxy):
+    """Start a download through a relay that stalls at 1 MiB; signal SIG
+    to it, which must end it.  The partial file."""
     proxy = drop_proxy(client.server.port, stall_after=1 << 20)
     args = via(client, proxy.port, tmp_path, "127.0.0.1", client.server.user,
                str(remote_files / "big.bin"))
@@ -94,8 +95,8 @@ def interrupted_by_kill(client, remote_files, tmp_path, drop_proxy):
                              stdin=subprocess.DEVNULL, start_new_session=True)
     assert proxy.stalled.wait(30)
     part = wait_for_bytes(tmp_path / ".big.bin.part")
-    child.kill()
-    assert child.wait(timeout=30) == -signal.SIGKILL
+    child.send_signal(sig)
+    assert child.wait(timeout=30) == -sig
     return part
 
 
@@ -295,7 +296,8 @@ def test_sftp_get_connection_drop_keeps_a_partial_file_to_resume(
 def test_sftp_get_after_sigkill_only_the_partial_file_remains(
         client, remote_files, tmp_path, drop_proxy):
     big = remote_files / "big.bin"
-    part = interrupted_by_kill(client, remote_files, tmp_path, drop_proxy)
+    part = interrupted_by(signal.SIGKILL, client, remote_files, tmp_path,
+                          drop_proxy)
     assert sorted(os.listdir(tmp_path)) == [".big.bin.part", "known_hosts"]
     assert part.read_bytes() == big.read_bytes()[:part.stat().st_size]
     result = client.run("sftp_get", "--resume", "127.0.0.1",
@@ -308,17 +310,8 @@ def test_sftp_get_after_sigkill_only_the_partial_file_remains(
 def test_sftp_get_sigint_keeps_the_partial_file(client, remote_files,
                                                 tmp_path, drop_proxy):
     big = remote_files / "big.bin"
-    proxy = drop_proxy(client.server.port, stall_after=1 << 20)
-    args = via(client, proxy.port, tmp_path, "127.0.0.1",
-               client.server.user, str(big))
-    child = subprocess.Popen(args, cwd=tmp_path, env=program_env(),
-                             stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL,
-                             stdin=subprocess.DEVNULL, start_new_session=True)
-    assert proxy.stalled.wait(30)
-    part = wait_for_bytes(tmp_path / ".big.bin.part")
-    child.send_signal(signal.SIGINT)
-    assert child.wait(timeout=30) == -signal.SIGINT
+    part = interrupted_by(signal.SIGINT, client, remote_files, tmp_path,
+                          drop_proxy)
     assert sorted(os.listdir(tmp_path)) == [".big.bin.part", "known_hosts"]
     # Stamped with the remote file's time, which --resume checks.
     assert part.stat().st_mtime == int(big.stat().st_mtime)
@@ -328,7 +321,8 @@ def test_sftp_get_sigint_keeps_the_partial_file(client, remote_files,
 def test_sftp_get_refuses_to_resume_a_changed_file(
         client, remote_files, tmp_path, drop_proxy, change):
     big = remote_files / "big.bin"
-    part = interrupted_by_kill(client, remote_files, tmp_path, drop_proxy)
+    part = interrupted_by(signal.SIGKILL, client, remote_files, tmp_path,
+                          drop_proxy)
     before = part.read_bytes()
     st = big.stat()
     if change == "touched":
